@@ -1,0 +1,50 @@
+# particlectl — build, test, demo. Every target installs the Debian packages it needs first.
+SWIFT      ?= swift
+PREFIX     ?= /usr/local
+BIN        := .build/debug
+APT_PKGS   := pkg-config libudev-dev umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build test demo bench fuzz install install-udev-rules clean
+
+all: build
+
+# Installs the system packages the build and the tests need, only when one is missing.
+deps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# The README's test command: every test suite (unit, end-to-end through the built executables, umockdev).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# The main job on the simulated world (no hardware, no account needed).
+demo: build
+	@bash scripts/demo.sh
+
+bench: build
+	@echo "no benchmarks yet"
+
+fuzz: deps
+	@echo "no fuzz targets yet"
+
+install: deps
+	$(SWIFT) build -c release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 .build/release/particlectl .build/release/particlectl-sim $(DESTDIR)$(PREFIX)/bin/
+
+install-udev-rules:
+	$(SUDO) install -m 0644 udev-rules/50-particle.rules /etc/udev/rules.d/50-particle.rules
+	$(SUDO) udevadm control --reload-rules
+	$(SUDO) udevadm trigger --subsystem-match=usb --subsystem-match=tty
+	@echo "Installed. Unplug and replug your Particle devices."
+
+clean:
+	rm -rf .build

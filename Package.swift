@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "particlectl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "particlectl", targets: ["particlectl"]),
+        .executable(name: "particlectl-sim", targets: ["particlectl-sim"]),
+        .library(name: "ParticleHardware", targets: ["ParticleHardware"]),
+        .library(name: "ParticleSerial", targets: ["ParticleSerial"]),
+        .library(name: "ParticleSoftAP", targets: ["ParticleSoftAP"]),
+        .library(name: "ParticleCloud", targets: ["ParticleCloud"]),
+        .library(name: "ParticleProvisioning", targets: ["ParticleProvisioning"]),
+        .library(name: "ParticleSimulators", targets: ["ParticleSimulators"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // Hardware: libudev binding and USB identity.
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .target(name: "ParticleCore"),
+        .target(name: "ParticleHardware", dependencies: ["CUdev", "ParticleCore"]),
+
+        // Transports and protocols.
+        .target(name: "CSerial"),
+        .target(name: "ParticleSerial", dependencies: [
+            "CSerial", "ParticleCore", "ParticleHardware",
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        .target(name: "ParticleSoftAP", dependencies: [
+            "ParticleCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .target(name: "ParticleCloud", dependencies: [
+            "ParticleCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "ParticleProvisioning", dependencies: [
+            "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
+        ]),
+
+        // Simulators: the device on a pty, the SoftAP server, the fake cloud. Kept out of the CLI's start-up path.
+        .target(name: "ParticleSimulators", dependencies: [
+            "CSerial", "ParticleCore", "ParticleSerial", "ParticleSoftAP",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
+        // Executables.
+        .executableTarget(name: "particlectl", dependencies: [
+            "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
+            "ParticleProvisioning",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "particlectl-sim", dependencies: [
+            "ParticleCore", "ParticleSimulators",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests.
+        .testTarget(name: "ParticleHardwareTests", dependencies: ["ParticleHardware", "ParticleCore"]),
+        .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-sim", "ParticleCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,105 @@
+import Glibc
+import ParticleCore
+
+/// Finds attached Particle devices through libudev.
+public enum DeviceDiscovery {
+    /// Every Particle device attached now: one entry per Particle tty, plus one per Particle USB device that has no
+    /// tty (DFU mode, or a mode without a serial interface). Sorted by port.
+    public static func list() throws -> [ParticleDevice] {
+        let context = try UdevContext()
+        var found: [ParticleDevice] = []
+        var usbWithTTY: Set<String> = []
+        for path in try context.syspaths(subsystem: "tty") {
+            guard let node = context.device(syspath: path), let device = node.particleDevice else { continue }
+            if let usb = node.usbSyspath { usbWithTTY.insert(usb) }
+            found.append(device)
+        }
+        for path in try context.syspaths(subsystem: "usb", devtype: "usb_device") where !usbWithTTY.contains(path) {
+            guard let node = context.device(syspath: path), let device = node.particleDevice else { continue }
+            found.append(device)
+        }
+        return found.sorted(by: ParticleDevice.listingOrder)
+    }
+}
+
+/// A Particle device plugged in or unplugged.
+public struct DeviceEvent: Sendable, Hashable, Encodable {
+    public enum Kind: String, Sendable, Codable { case add, remove }
+    public var kind: Kind
+    public var device: ParticleDevice
+
+    public init(kind: Kind, device: ParticleDevice) {
+        self.kind = kind
+        self.device = device
+    }
+
+    enum CodingKeys: String, CodingKey { case event }
+
+    /// The device's keys plus `"event": "add" | "remove"`, flat.
+    public func encode(to encoder: any Encoder) throws {
+        try device.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .event)
+    }
+}
+
+/// Watches Particle devices come and go. Not Sendable: use it from one task.
+public final class DeviceWatcher {
+    private let context: UdevContext
+    private let monitor: UdevMonitor
+    /// What we reported as present, by syspath, so that a removal can be described after sysfs is gone.
+    private var present: [String: ParticleDevice] = [:]
+
+    public init() throws {
+        context = try UdevContext()
+        monitor = try UdevMonitor(context: context)
+        // Remember what is already attached so its removal can be reported with full details.
+        for path in try context.syspaths(subsystem: "tty") {
+            if let node = context.device(syspath: path), let device = node.particleDevice { present[path] = device }
+        }
+        for path in try context.syspaths(subsystem: "usb", devtype: "usb_device") {
+            if let node = context.device(syspath: path), let device = node.particleDevice, device.mode == .dfu {
+                present[path] = device
+            }
+        }
+    }
+
+    /// Waits up to `timeoutMilliseconds` (-1: forever) for the next Particle event; nil when the time ran out.
+    public func next(timeoutMilliseconds: Int32) throws -> DeviceEvent? {
+        var remaining = timeoutMilliseconds
+        let start = MonotonicDeadline.now()
+        while true {
+            var pfd = pollfd(fd: monitor.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, remaining)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw UserError(.io, "waiting for udev events failed: \(String(cString: strerror(errno)))")
+            }
+            if ready == 0 { return nil }
+            while let node = monitor.receive() {
+                if let event = interpret(node) { return event }
+            }
+            if timeoutMilliseconds >= 0 {
+                remaining = max(0, timeoutMilliseconds - Int32(MonotonicDeadline.now() - start))
+                if remaining == 0 { return nil }
+            }
+        }
+    }
+
+    private func interpret(_ node: UdevDevice) -> DeviceEvent? {
+        switch node.action {
+        case "add":
+            guard let device = node.particleDevice else { return nil }
+            // A normal-mode device is reported through its tty; its bare usb_device only in DFU mode.
+            if node.subsystem == "usb", device.mode != .dfu { return nil }
+            present[node.syspath] = device
+            return DeviceEvent(kind: .add, device: device)
+        case "remove":
+            guard let device = present.removeValue(forKey: node.syspath) else { return nil }
+            return DeviceEvent(kind: .remove, device: device)
+        default:
+            return nil
+        }
+    }
+}
+

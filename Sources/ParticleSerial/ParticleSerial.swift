@@ -1,0 +1,1 @@
+// ParticleSerial: see the README and ../shared/design.md for this module's role.

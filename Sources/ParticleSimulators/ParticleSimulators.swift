@@ -1,0 +1,1 @@
+// ParticleSimulators: see the README and ../shared/design.md for this module's role.

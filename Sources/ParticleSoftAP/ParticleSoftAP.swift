@@ -1,0 +1,1 @@
+// ParticleSoftAP: see the README and ../shared/design.md for this module's role.

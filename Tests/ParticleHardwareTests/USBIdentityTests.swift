@@ -1,0 +1,64 @@
+import Testing
+@testable import ParticleHardware
+import ParticleCore
+
+@Suite("USB identity table")
+struct USBIdentityTests {
+    @Test("every known platform's CDC and DFU product ids map back to it", arguments: Platform.all)
+    func roundTrip(platform: Platform) throws {
+        let cdc = try #require(USBIdentity.cdcProductID(for: platform))
+        let dfu = try #require(USBIdentity.dfuProductID(for: platform))
+        let normal = try #require(USBIdentity.identify(vendorID: cdc.vendor, productID: cdc.product))
+        #expect(normal.platform == platform)
+        #expect(normal.mode == .normal)
+        let boot = try #require(USBIdentity.identify(vendorID: dfu.vendor, productID: dfu.product))
+        #expect(boot.platform == platform)
+        #expect(boot.mode == .dfu)
+    }
+
+    @Test("documented product ids", arguments: [
+        (UInt16(0xc006), "photon", 6), (0xc008, "p1", 8), (0xc00a, "electron", 10), (0xc00c, "argon", 12),
+        (0xc00d, "boron", 13), (0xc00e, "xenon", 14), (0xc017, "bsom", 23), (0xc019, "b5som", 25),
+        (0xc01a, "tracker", 26), (0xc020, "p2", 32), (0xc023, "msom", 35),
+    ])
+    func documented(productID: UInt16, name: String, id: Int) throws {
+        let identity = try #require(USBIdentity.identify(vendorID: 0x2b04, productID: productID))
+        #expect(identity.platform.name == name)
+        #expect(identity.platform.id == id)
+    }
+
+    @Test func unknownParticleProductIsKeptAsUnknown() throws {
+        let identity = try #require(USBIdentity.identify(vendorID: 0x2b04, productID: 0xc0ee))
+        #expect(identity.platform == .unknown)
+        #expect(identity.mode == .normal)
+        let odd = try #require(USBIdentity.identify(vendorID: 0x2b04, productID: 0x1234))
+        #expect(odd.platform == .unknown)
+    }
+
+    @Test func otherVendorsAreNotParticle() {
+        #expect(USBIdentity.identify(vendorID: 0x0403, productID: 0x6001) == nil)
+        #expect(USBIdentity.identify(vendorID: 0x1d50, productID: 0x6018) == nil)
+        #expect(USBIdentity.identify(vendorID: 0x1d50, productID: 0x607d)?.platform.name == "core")
+    }
+
+    @Test func jsonKeysAndNulls() {
+        let device = ParticleDevice(port: nil, vendorID: 0x2b04, productID: 0xd006, serialNumber: nil)
+        let json = JSONOutput.line(device)
+        #expect(json == #"{"mode":"dfu","platform":"photon","platform_id":6,"port":null,"product_id":"d006","serial_number":null,"vendor_id":"2b04"}"#)
+    }
+
+    @Test func portsSortNaturally() {
+        let ports = ["/dev/ttyACM10", "/dev/ttyACM2", "/dev/ttyACM0"].map {
+            ParticleDevice(port: $0, vendorID: 0x2b04, productID: 0xc006, serialNumber: nil)
+        }
+        #expect(ports.sorted(by: ParticleDevice.listingOrder).compactMap(\.port) ==
+                ["/dev/ttyACM0", "/dev/ttyACM2", "/dev/ttyACM10"])
+    }
+
+    @Test func platformNamesAndAliases() {
+        #expect(Platform.named("Photon2")?.name == "p2")
+        #expect(Platform.named("muon")?.id == 35)
+        #expect(Platform.named("6")?.name == "photon")
+        #expect(Platform.named("toaster") == nil)
+    }
+}
