@@ -1,0 +1,171 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A reply that arrived with a success status.
+public struct CloudReply: Sendable {
+    public var status: Int
+    public var body: [UInt8]
+}
+
+/// Sends `CloudRequest`s over one shared `HTTPClient`: adds the headers, applies the retry policy, turns error
+/// replies and network failures into `CloudError`. Call `shutdown()` once when done (`CloudClient.with` does).
+public final class CloudTransport: Sendable {
+    public let configuration: CloudConfiguration
+    private let http: HTTPClient
+    /// Largest reply body read into memory.
+    static let maximumBody = 16 << 20
+
+    public init(configuration: CloudConfiguration) {
+        self.configuration = configuration
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.timeout = .init(connect: .seconds(10), read: nil)
+        httpConfiguration.redirectConfiguration = .disallow
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// Sends the request (retrying per the policy) and returns the successful reply; throws `CloudError`.
+    public func send(_ request: CloudRequest) async throws -> CloudReply {
+        var retries = 0
+        while true {
+            let response = try await execute(request, timeout: configuration.requestTimeout)
+            let status = Int(response.status.code)
+            let body = try await collect(response, request: request)
+            log("\(status) \(request.method.rawValue) \(request.displayPath)")
+            if (200..<300).contains(status) {
+                return CloudReply(status: status, body: body)
+            }
+            let retryAfter = response.headers.first(name: "Retry-After")
+            if let wait = configuration.retry.delay(status: status, retriesSoFar: retries, retryAfter: retryAfter,
+                                                    isIdempotent: request.isIdempotent) {
+                retries += 1
+                log("retry \(retries) in \(String(format: "%.1f", wait)) s")
+                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                continue
+            }
+            throw CloudError.fromReply(status: status, body: body, retryAfter: retryAfter)
+        }
+    }
+
+    /// Sends the request and decodes a successful JSON reply.
+    public func send<T: Decodable>(_ request: CloudRequest, as type: T.Type) async throws -> T {
+        let reply = try await send(request)
+        return try Self.decode(type, from: reply.body, what: "\(request.method.rawValue) \(request.displayPath)")
+    }
+
+    /// Opens a streaming request (the event stream): returns the response once its head arrived with a success
+    /// status; its body is read by the caller. Error replies are read and thrown as `CloudError`.
+    public func open(_ request: CloudRequest, connectTimeout: Double) async throws -> HTTPClientResponse {
+        let response = try await execute(request, timeout: nil, headTimeout: connectTimeout)
+        let status = Int(response.status.code)
+        log("\(status) \(request.method.rawValue) \(request.displayPath)")
+        guard (200..<300).contains(status) else {
+            let body = try await collect(response, request: request)
+            throw CloudError.fromReply(status: status, body: body, retryAfter: response.headers.first(name: "Retry-After"))
+        }
+        return response
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], what: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(body))
+        } catch {
+            throw CloudError.badReply("\(what) did not return the documented JSON")
+        }
+    }
+
+    private func log(_ line: String) {
+        configuration.transcript?(line)
+    }
+
+    private func collect(_ response: HTTPClientResponse, request: CloudRequest) async throws -> [UInt8] {
+        do {
+            let buffer = try await response.body.collect(upTo: Self.maximumBody)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw mapNetworkError(error, request: request)
+        }
+    }
+
+    private func execute(_ request: CloudRequest, timeout: Double?, headTimeout: Double? = nil) async throws -> HTTPClientResponse {
+        if Task.isCancelled { throw CancellationError() }
+        var http = HTTPClientRequest(url: configuration.baseURL + request.target)
+        http.method = HTTPMethod(rawValue: request.method.rawValue)
+        http.headers.add(name: "Accept", value: "application/json")
+        http.headers.add(name: "User-Agent", value: "particlectl")
+        switch request.authentication {
+        case .bearer:
+            guard let token = configuration.token, !token.isEmpty else {
+                throw CloudError(kind: .authentication,
+                                 message: "no access token; run `particlectl login` or set PARTICLE_AUTH")
+            }
+            http.headers.add(name: "Authorization", value: "Bearer \(token)")
+        case .basic(let clientID, let secret):
+            let encoded = Data("\(clientID):\(secret)".utf8).base64EncodedString()
+            http.headers.add(name: "Authorization", value: "Basic \(encoded)")
+        case .none:
+            break
+        }
+        switch request.body {
+        case .none:
+            break
+        case .form(let fields):
+            http.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            http.body = .bytes(ByteBuffer(string: FormField.encode(fields)))
+        case .json(let data):
+            http.headers.add(name: "Content-Type", value: "application/json")
+            http.body = .bytes(ByteBuffer(bytes: data))
+        }
+        log("\(request.method.rawValue) \(request.displayPath)")
+        do {
+            if let timeout {
+                return try await self.http.execute(http, timeout: .milliseconds(Int64(timeout * 1000)))
+            }
+            // Streaming: bound only the wait for the reply's head; the body may last as long as the caller wants.
+            let limit = headTimeout ?? configuration.requestTimeout
+            let prepared = http
+            return try await withThrowingTaskGroup(of: HTTPClientResponse?.self) { group in
+                group.addTask { try await self.http.execute(prepared, deadline: .distantFuture) }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: UInt64(limit * 1_000_000_000))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else {
+                    throw HTTPClientError.deadlineExceeded
+                }
+                return response
+            }
+        } catch {
+            throw mapNetworkError(error, request: request)
+        }
+    }
+
+    func mapNetworkError(_ error: any Error, request: CloudRequest) -> any Error {
+        if error is CancellationError || error is CloudError { return error }
+        let host = configuration.baseURL
+        if let clientError = error as? HTTPClientError {
+            switch clientError {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return CloudError(kind: .timedOut,
+                                  message: "no reply from \(host) in time (\(request.method.rawValue) \(request.displayPath)); check the network and try again")
+            case .remoteConnectionClosed:
+                return CloudError(kind: .unreachable,
+                                  message: "\(host) closed the connection (\(request.method.rawValue) \(request.displayPath)); try again")
+            default:
+                break
+            }
+        }
+        let text = String(describing: error).lowercased()
+        let reason = text.contains("refused") ? "connection refused"
+            : text.contains("resolve") || text.contains("dns") || text.contains("lookup") ? "host not found"
+            : "network error"
+        return CloudError(kind: .unreachable,
+                          message: "cannot reach \(host) (\(reason)); check --api-url / PARTICLE_API_URL and the network")
+    }
+}
