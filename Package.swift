@@ -67,6 +67,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "ParticleHardwareTests", dependencies: ["ParticleHardware", "ParticleCore"]),
+        .testTarget(name: "ParticleSerialTests", dependencies: ["ParticleSerial", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-sim", "ParticleCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,2 +1,0 @@
-#include "CSerial.h"
-int cserial_placeholder(void) { return 0; }

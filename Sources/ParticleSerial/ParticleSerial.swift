@@ -1,1 +1,0 @@
-// ParticleSerial: see the README and ../shared/design.md for this module's role.
