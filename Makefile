@@ -5,7 +5,7 @@ BIN        := .build/debug
 APT_PKGS   := pkg-config libudev-dev umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test demo bench fuzz install install-udev-rules clean
+.PHONY: all deps build test demo bench fuzz install install-udev-rules embed-firmware clean
 
 all: build
 
@@ -45,6 +45,10 @@ install-udev-rules:
 	$(SUDO) udevadm control --reload-rules
 	$(SUDO) udevadm trigger --subsystem-match=usb --subsystem-match=tty
 	@echo "Installed. Unplug and replug your Particle devices."
+
+# Re-embeds firmware/ into the binary after editing it (a test checks they agree).
+embed-firmware:
+	python3 scripts/embed-firmware.py
 
 clean:
 	rm -rf .build

@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ParticleSerial", targets: ["ParticleSerial"]),
         .library(name: "ParticleSoftAP", targets: ["ParticleSoftAP"]),
         .library(name: "ParticleCloud", targets: ["ParticleCloud"]),
+        .library(name: "ParticleFirmware", targets: ["ParticleFirmware"]),
         .library(name: "ParticleProvisioning", targets: ["ParticleProvisioning"]),
         .library(name: "ParticleSimulators", targets: ["ParticleSimulators"]),
     ],
@@ -42,8 +43,9 @@ let package = Package(
             "ParticleCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        .target(name: "ParticleFirmware"),
         .target(name: "ParticleProvisioning", dependencies: [
-            "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
+            "ParticleCore", "ParticleFirmware", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
         ]),
 
         // Simulators: the device on a pty, the SoftAP server, the fake cloud. Kept out of the CLI's start-up path.
@@ -57,7 +59,7 @@ let package = Package(
         // Executables.
         .executableTarget(name: "particlectl", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
-            "ParticleProvisioning",
+            "ParticleProvisioning", "ParticleFirmware",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "particlectl-sim", dependencies: [
@@ -66,9 +68,9 @@ let package = Package(
         ]),
 
         // Tests.
+        .testTarget(name: "ParticleFirmwareTests", dependencies: ["ParticleFirmware"]),
         .testTarget(name: "ParticleHardwareTests", dependencies: ["ParticleHardware", "ParticleCore"]),
-        .testTarget(name: "ParticleSerialTests", dependencies: ["ParticleSerial", "ParticleSimulators", "ParticleCore"]),
-        .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-sim", "ParticleCore"]),
+        .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
     ],
     swiftLanguageModes: [.v6]
 )

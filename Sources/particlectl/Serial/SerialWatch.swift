@@ -25,7 +25,8 @@ struct SerialWatch: ParsableCommand {
 
     func run() throws {
         let watcher = try DeviceWatcher()
-        if !output.json { Terminal.writeError("Watching for Particle devices (Ctrl-C to stop)…") }
+        // Said on stderr in every mode: scripts wait for this line to know the monitor is listening.
+        Terminal.writeError("Watching for Particle devices (Ctrl-C to stop)…")
         let deadline = timeout.map { MonotonicDeadline(seconds: $0) }
         var seen = 0
         while true {

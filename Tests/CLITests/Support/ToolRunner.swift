@@ -88,7 +88,8 @@ enum ToolRunner {
         defer { try? FileManager.default.removeItem(at: file) }
         var scriptFiles: [URL] = []
         defer { for url in scriptFiles { try? FileManager.default.removeItem(at: url) } }
-        var umockdevArguments = ["--device", file.path]
+        // umockdev rejects an empty device file: an empty tree is simply no --device.
+        var umockdevArguments = tree.records.isEmpty ? [] : ["--device", file.path]
         for (node, script) in scripts.sorted(by: { $0.key < $1.key }) {
             let scriptFile = FileManager.default.temporaryDirectory.appendingPathComponent("particlectl-\(UUID().uuidString).script")
             try script.write(to: scriptFile, atomically: true, encoding: .utf8)
