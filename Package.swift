@@ -70,6 +70,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "ParticleFirmwareTests", dependencies: ["ParticleFirmware"]),
         .testTarget(name: "ParticleHardwareTests", dependencies: ["ParticleHardware", "ParticleCore"]),
+        .testTarget(name: "ParticleSoftAPTests", dependencies: ["ParticleSoftAP", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
     ],
     swiftLanguageModes: [.v6]

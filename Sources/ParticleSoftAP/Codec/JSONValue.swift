@@ -1,0 +1,309 @@
+/// A JSON value as the SoftAP firmware reads and writes it.
+///
+/// The device builds replies by hand and puts strings out **without escaping**, so this module carries its own small
+/// JSON reader (lenient about raw bytes inside strings, strict about structure) and writer (never escapes `/`, never
+/// writes `\uXXXX` for non-ASCII). Both are pure: bytes in, values out.
+public enum JSONValue: Sendable, Equatable {
+    case object([(key: String, value: JSONValue)])
+    case array([JSONValue])
+    case string(String)
+    /// A number, kept as its literal text so that large or negative integers survive exactly.
+    case number(String)
+    case bool(Bool)
+    case null
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case let (.object(a), .object(b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case let (.array(a), .array(b)): return a == b
+        case let (.string(a), .string(b)): return a == b
+        case let (.number(a), .number(b)): return a == b
+        case let (.bool(a), .bool(b)): return a == b
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+
+    /// The value of `key` in an object (the first one, as jsmn would see it).
+    public subscript(key: String) -> JSONValue? {
+        guard case let .object(members) = self else { return nil }
+        return members.first(where: { $0.key == key })?.value
+    }
+
+    public var stringValue: String? {
+        if case let .string(text) = self { return text }
+        return nil
+    }
+
+    /// An integer number (no fraction or exponent) that fits `Int`.
+    public var intValue: Int? {
+        if case let .number(text) = self { return Int(text) }
+        return nil
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case let .array(items) = self { return items }
+        return nil
+    }
+
+    public var isObject: Bool {
+        if case .object = self { return true }
+        return false
+    }
+}
+
+// MARK: - Writing
+
+extension JSONValue {
+    /// Compact JSON, keys in the given order. Strings are written as raw UTF-8; only `"`, `\` and control characters
+    /// are escaped (a JSON writer must), `/` never is.
+    public var serialized: String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout String) {
+        switch self {
+        case let .object(members):
+            out += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { out += "," }
+                JSONValue.writeString(member.key, into: &out)
+                out += ":"
+                member.value.write(into: &out)
+            }
+            out += "}"
+        case let .array(items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(into: &out)
+            }
+            out += "]"
+        case let .string(text): JSONValue.writeString(text, into: &out)
+        case let .number(text): out += text
+        case let .bool(flag): out += flag ? "true" : "false"
+        case .null: out += "null"
+        }
+    }
+
+    static func writeString(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    /// Convenience for integer members.
+    public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
+}
+
+// MARK: - Reading
+
+/// The outcome of reading a (possibly partial) reply body.
+public enum JSONParseResult: Sendable, Equatable {
+    /// A complete top-level object, and how many bytes it and the whitespace before it used.
+    case complete(JSONValue, consumed: Int)
+    /// What arrived so far is a valid beginning; more bytes are needed.
+    case incomplete
+    /// The bytes cannot become a JSON object.
+    case invalid(String)
+}
+
+/// Reads one JSON object from bytes that may still be arriving ("complete when it parses").
+///
+/// Leading whitespace is skipped (the TCP reply starts with `\n\n`). Strings may hold raw bytes the device did not
+/// escape; they are decoded as UTF-8 with invalid sequences repaired (the device cuts SSIDs at 32 bytes, possibly
+/// inside a character). Nesting is limited so that hostile input cannot exhaust the stack.
+public enum JSONReader {
+    public static let maximumDepth = 32
+
+    /// - Parameter rawStrings: keep string values exactly as written, escapes included (how the device's jsmn
+    ///   parser hands them to the firmware); the default decodes escapes.
+    public static func parse(_ bytes: [UInt8], rawStrings: Bool = false) -> JSONParseResult {
+        var reader = Cursor(bytes: bytes, rawStrings: rawStrings)
+        reader.skipWhitespace()
+        guard let first = reader.peek() else { return .incomplete }
+        guard first == UInt8(ascii: "{") else {
+            return .invalid("expected a JSON object, found byte 0x\(String(first, radix: 16))")
+        }
+        do {
+            let value = try reader.value(depth: 0)
+            return .complete(value, consumed: reader.index)
+        } catch Cursor.Failure.needMore {
+            return .incomplete
+        } catch let Cursor.Failure.invalid(reason) {
+            return .invalid(reason)
+        } catch {
+            return .invalid("unreadable JSON")
+        }
+    }
+
+    private struct Cursor {
+        enum Failure: Error { case needMore, invalid(String) }
+
+        let bytes: [UInt8]
+        let rawStrings: Bool
+        var index = 0
+
+        init(bytes: [UInt8], rawStrings: Bool) {
+            self.bytes = bytes
+            self.rawStrings = rawStrings
+        }
+
+        func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        mutating func next() throws -> UInt8 {
+            guard index < bytes.count else { throw Failure.needMore }
+            defer { index += 1 }
+            return bytes[index]
+        }
+
+        mutating func skipWhitespace() {
+            while let byte = peek(), byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+        }
+
+        mutating func expect(_ literal: String) throws {
+            for expected in literal.utf8 {
+                let byte = try next()
+                guard byte == expected else { throw Failure.invalid("bad literal, expected \(literal)") }
+            }
+        }
+
+        mutating func value(depth: Int) throws -> JSONValue {
+            guard depth < JSONReader.maximumDepth else { throw Failure.invalid("nesting too deep") }
+            skipWhitespace()
+            guard let byte = peek() else { throw Failure.needMore }
+            switch byte {
+            case UInt8(ascii: "{"): return try object(depth: depth)
+            case UInt8(ascii: "["): return try array(depth: depth)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expect("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            default: throw Failure.invalid("unexpected byte 0x\(String(byte, radix: 16))")
+            }
+        }
+
+        mutating func object(depth: Int) throws -> JSONValue {
+            index += 1  // {
+            var members: [(key: String, value: JSONValue)] = []
+            skipWhitespace()
+            if peek() == UInt8(ascii: "}") { index += 1; return .object(members) }
+            while true {
+                skipWhitespace()
+                guard let byte = peek() else { throw Failure.needMore }
+                guard byte == UInt8(ascii: "\"") else { throw Failure.invalid("expected a key") }
+                let key = try string()
+                skipWhitespace()
+                guard try next() == UInt8(ascii: ":") else { throw Failure.invalid("expected ':'") }
+                members.append((key, try value(depth: depth + 1)))
+                skipWhitespace()
+                switch try next() {
+                case UInt8(ascii: ","): continue
+                case UInt8(ascii: "}"): return .object(members)
+                default: throw Failure.invalid("expected ',' or '}'")
+                }
+            }
+        }
+
+        mutating func array(depth: Int) throws -> JSONValue {
+            index += 1  // [
+            var items: [JSONValue] = []
+            skipWhitespace()
+            if peek() == UInt8(ascii: "]") { index += 1; return .array(items) }
+            while true {
+                items.append(try value(depth: depth + 1))
+                skipWhitespace()
+                switch try next() {
+                case UInt8(ascii: ","): continue
+                case UInt8(ascii: "]"): return .array(items)
+                default: throw Failure.invalid("expected ',' or ']'")
+                }
+            }
+        }
+
+        mutating func string() throws -> String {
+            index += 1  // "
+            var raw: [UInt8] = []
+            while true {
+                let byte = try next()
+                switch byte {
+                case UInt8(ascii: "\""):
+                    return String(decoding: raw, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    let escaped = try next()
+                    if rawStrings {
+                        raw += [byte, escaped]
+                        continue
+                    }
+                    switch escaped {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): raw.append(escaped)
+                    case UInt8(ascii: "b"): raw.append(0x08)
+                    case UInt8(ascii: "f"): raw.append(0x0C)
+                    case UInt8(ascii: "n"): raw.append(0x0A)
+                    case UInt8(ascii: "r"): raw.append(0x0D)
+                    case UInt8(ascii: "t"): raw.append(0x09)
+                    case UInt8(ascii: "u"):
+                        var code: UInt32 = 0
+                        for _ in 0..<4 {
+                            guard let digit = hexDigit(try next()) else { throw Failure.invalid("bad \\u escape") }
+                            code = code << 4 | UInt32(digit)
+                        }
+                        let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+                        raw.append(contentsOf: Array(String(scalar).utf8))
+                    default: throw Failure.invalid("bad escape")
+                    }
+                default:
+                    raw.append(byte)
+                }
+            }
+        }
+
+        mutating func number() throws -> String {
+            let start = index
+            if peek() == UInt8(ascii: "-") { index += 1 }
+            var digits = 0
+            while let byte = peek(), isNumberByte(byte) {
+                index += 1
+                digits += 1
+            }
+            // A number at the very end may still be growing.
+            guard index < bytes.count else { throw Failure.needMore }
+            guard digits > 0 else { throw Failure.invalid("bad number") }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            guard Double(text) != nil else { throw Failure.invalid("bad number \(text)") }
+            return text
+        }
+
+        func isNumberByte(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: "-")
+        }
+    }
+}
+
+/// The value of a hex digit, either case.
+func hexDigit(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+}

@@ -1,0 +1,118 @@
+import Crypto
+import Foundation
+import _CryptoExtras
+
+/// The device's RSA-1024 public key, as `public-key` delivers it, and the encryption the device expects.
+///
+/// The device sends its 294-byte DCT key slot in hex: a DER SubjectPublicKeyInfo (162 bytes for RSA-1024) followed by
+/// zero padding. Secrets sent in `configure-ap` are encrypted with RSA PKCS#1 v1.5 and written as lower-case hex.
+public struct SoftAPPublicKey: Sendable {
+    /// The SubjectPublicKeyInfo DER bytes (padding removed).
+    public let derRepresentation: [UInt8]
+    public let keySizeInBits: Int
+
+    /// Decodes the `b` value of a `public-key` reply.
+    public init(deviceHex hex: String) throws(SoftAPError) {
+        guard let slot = Hex.decode(hex) else { throw SoftAPError.invalidPublicKey("the key is not hex") }
+        // DER SEQUENCE with a one- or two-byte long-form length: read how long the real key is, drop the padding.
+        guard slot.count >= 3, slot[0] == 0x30 else { throw SoftAPError.invalidPublicKey("the key is not DER") }
+        let total: Int
+        switch slot[1] {
+        case 0x81: total = 3 + Int(slot[2])
+        case 0x82 where slot.count >= 4: total = 4 + Int(slot[2]) << 8 + Int(slot[3])
+        case let short where short < 0x80: total = 2 + Int(short)
+        default: throw SoftAPError.invalidPublicKey("the key's DER length is unreadable")
+        }
+        guard total <= slot.count else { throw SoftAPError.invalidPublicKey("the key is truncated") }
+        try self.init(der: Array(slot[0..<total]))
+    }
+
+    /// From SubjectPublicKeyInfo (or PKCS#1) DER. 1024-bit keys are accepted: the Photon has nothing bigger.
+    public init(der: [UInt8]) throws(SoftAPError) {
+        let key = try Self.rsaKey(der)
+        derRepresentation = Array(key.derRepresentation)
+        keySizeInBits = key.keySizeInBits
+    }
+
+    private static func rsaKey(_ der: [UInt8]) throws(SoftAPError) -> _RSA.Encryption.PublicKey {
+        do {
+            return try _RSA.Encryption.PublicKey(unsafeDERRepresentation: der)
+        } catch {
+            throw SoftAPError.invalidPublicKey("it is not an RSA public key")
+        }
+    }
+
+    /// SHA-256 of the SubjectPublicKeyInfo DER, lower-case hex.
+    public var fingerprint: String { Hex.encode(Array(SHA256.hash(data: derRepresentation))) }
+
+    /// The 294-byte slot in upper-case hex, exactly as a device sends it.
+    public var deviceHex: String {
+        Hex.encode(derRepresentation + [UInt8](repeating: 0, count: max(0, 294 - derRepresentation.count))).uppercased()
+    }
+
+    /// RSA PKCS#1 v1.5 over the bytes, as lower-case hex (256 characters for a 1024-bit key).
+    public func encrypt(_ plaintext: [UInt8]) throws(SoftAPError) -> String {
+        let key = try Self.rsaKey(derRepresentation)
+        do {
+            return Hex.encode(Array(try key.encrypt(plaintext, padding: ._WEAK_AND_INSECURE_PKCS_V1_5)))
+        } catch {
+            throw SoftAPError.encryptionFailed
+        }
+    }
+
+    /// Encrypts a Wi-Fi password (its UTF-8 bytes, no terminator) for `pwd`.
+    public func encryptPassword(_ password: String) throws(SoftAPError) -> String {
+        try encrypt(Array(password.utf8))
+    }
+
+    /// EAP-TLS private key: a random 32-byte key+IV, RSA-encrypted for `ek`, and the PEM AES-128-CBC-encrypted
+    /// (PKCS#7) with it for `key`.
+    public func encryptPrivateKey(pem: String) throws(SoftAPError) -> (ek: String, key: String) {
+        var kiv = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in kiv.indices { kiv[index] = generator.next() }
+        return try encryptPrivateKey(pem: pem, keyAndIV: kiv)
+    }
+
+    func encryptPrivateKey(pem: String, keyAndIV kiv: [UInt8]) throws(SoftAPError) -> (ek: String, key: String) {
+        let ciphertext: Data
+        do {
+            ciphertext = try AES._CBC.encrypt(Array(pem.utf8), using: SymmetricKey(data: kiv[0..<16]),
+                                              iv: AES._CBC.IV(ivBytes: kiv[16..<32]))
+        } catch {
+            throw SoftAPError.encryptionFailed
+        }
+        return (try encrypt(kiv), Hex.encode(Array(ciphertext)))
+    }
+}
+
+/// Hex text ↔ bytes.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hex.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Either case; nil on an odd length or a non-hex character.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = hexDigit(utf8[index]), let low = hexDigit(utf8[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+}

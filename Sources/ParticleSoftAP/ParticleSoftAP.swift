@@ -1,1 +1,0 @@
-// ParticleSoftAP: see the README and ../shared/design.md for this module's role.
