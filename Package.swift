@@ -69,7 +69,9 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "ParticleFirmwareTests", dependencies: ["ParticleFirmware"]),
+        .testTarget(name: "ParticleCloudTests", dependencies: ["ParticleCloud", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleHardwareTests", dependencies: ["ParticleHardware", "ParticleCore"]),
+        .testTarget(name: "ParticleSerialTests", dependencies: ["ParticleSerial", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleSoftAPTests", dependencies: ["ParticleSoftAP", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
     ],

@@ -66,7 +66,7 @@ struct DialogueTests {
     @Test func enterpriseOnADeviceWithoutItIsUnsupported() {
         var dialogue = WiFiDialogue(credentials: WiFiCredentials(ssid: "Bench", security: .wpaEnterprise))
         let (_, end) = Self.play(&dialogue, ["SSID: ", "Bench\r\n" + Self.securityShort])
-        #expect(end == .failed(.unsupported("this device does not support WPA Enterprise networks")))
+        #expect(end == .failed(.unsupported("it does not support WPA Enterprise networks — choose another security type")))
     }
 
     @Test func aReAskedPromptMeansTheAnswerWasRefused() {

@@ -86,7 +86,7 @@ struct ListeningModeClientTests {
 
     @Test func wifiAsksTheCallerForWhatIsMissing() throws {
         try withDevice(SimulatedDeviceConfiguration(platform: .photon)) { client, device in
-            var asked: [Prompt] = []
+            var asked: [ListeningModePrompt] = []
             try client.configureWiFi(WiFiCredentials(ssid: "Bench")) { prompt in
                 asked.append(prompt)
                 return prompt == .password ? "correct horse" : "wpa2"

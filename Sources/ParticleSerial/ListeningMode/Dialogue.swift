@@ -1,6 +1,6 @@
 /// One line (or PEM block) to send in answer to a prompt, with its terminator.
 public struct DialogueAnswer: Sendable, Equatable {
-    public var prompt: Prompt
+    public var prompt: ListeningModePrompt
     public var bytes: [UInt8]
     /// How many `\r\n`-terminated echo lines the device sends back for it.
     public var echoLines: Int
@@ -8,13 +8,13 @@ public struct DialogueAnswer: Sendable, Equatable {
     public var isSecret: Bool
 
     /// `value + "\n"`: the device ends a line at `\n`, and a `\r\n` pair could leave a stray `\n` behind.
-    public static func line(_ value: String, for prompt: Prompt, secret: Bool = false) -> DialogueAnswer {
+    public static func line(_ value: String, for prompt: ListeningModePrompt, secret: Bool = false) -> DialogueAnswer {
         DialogueAnswer(prompt: prompt, bytes: Array((value + "\n").utf8), echoLines: 1, isSecret: secret)
     }
 
     /// A PEM block: its lines joined by `\n`, then an empty line that ends the block (just the empty line when the
     /// block is empty, which skips an optional PEM prompt).
-    public static func block(_ pem: String, for prompt: Prompt, secret: Bool = false) -> DialogueAnswer {
+    public static func block(_ pem: String, for prompt: ListeningModePrompt, secret: Bool = false) -> DialogueAnswer {
         let lines = pem.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
@@ -26,11 +26,11 @@ public struct DialogueAnswer: Sendable, Equatable {
 /// Why a dialogue could not complete.
 public enum DialogueFailure: Sendable, Equatable {
     /// The device asked the same prompt again right after our answer: it refused it.
-    case rejected(Prompt)
+    case rejected(ListeningModePrompt)
     /// A prompt this dialogue has no business seeing.
-    case unexpected(Prompt)
+    case unexpected(ListeningModePrompt)
     /// The device asks for something the caller did not provide (and nobody can be asked).
-    case missing(Prompt)
+    case missing(ListeningModePrompt)
     /// The device could not store what it was given (the line it printed says how).
     case saveFailed(String)
     /// The device cannot do what was asked (for example WPA Enterprise on a device without it).
@@ -46,7 +46,7 @@ public enum DialogueAction: Sendable, Equatable {
     /// Send this answer now (the prompt has fully arrived).
     case send(DialogueAnswer)
     /// The dialogue needs a value it was not given; call `provide(_:for:)` with it, or give up with `.missing`.
-    case ask(Prompt)
+    case ask(ListeningModePrompt)
     case finished
     case failed(DialogueFailure)
 }
@@ -59,16 +59,16 @@ public protocol Dialogue {
     mutating func append(_ bytes: some Sequence<UInt8>)
     mutating func step() -> DialogueAction
     /// Supplies the value the last `.ask` asked for; returns the answer to send.
-    mutating func provide(_ value: String, for prompt: Prompt) -> DialogueAction
+    mutating func provide(_ value: String, for prompt: ListeningModePrompt) -> DialogueAction
 }
 
 /// The `w` dialogue (Wi-Fi credentials).
 public struct WiFiDialogue: Dialogue, Sendable {
     public var credentials: WiFiCredentials
     private var scanner = PromptScanner()
-    private var lastAnswered: Prompt?
+    private var lastAnswered: ListeningModePrompt?
     /// Prompts already answered, in order (for tests and transcripts).
-    public private(set) var answered: [Prompt] = []
+    public private(set) var answered: [ListeningModePrompt] = []
 
     public init(credentials: WiFiCredentials) {
         self.credentials = credentials
@@ -94,7 +94,7 @@ public struct WiFiDialogue: Dialogue, Sendable {
         return .wait
     }
 
-    public mutating func provide(_ value: String, for prompt: Prompt) -> DialogueAction {
+    public mutating func provide(_ value: String, for prompt: ListeningModePrompt) -> DialogueAction {
         switch prompt {
         case .ssid: credentials.ssid = value
         case .security, .securityWithEnterprise:
@@ -115,7 +115,7 @@ public struct WiFiDialogue: Dialogue, Sendable {
         return answer(prompt, asking: false)
     }
 
-    private mutating func answer(_ prompt: Prompt, asking: Bool = true) -> DialogueAction {
+    private mutating func answer(_ prompt: ListeningModePrompt, asking: Bool = true) -> DialogueAction {
         let action = reply(to: prompt)
         switch action {
         case .send(let answer):
@@ -130,7 +130,7 @@ public struct WiFiDialogue: Dialogue, Sendable {
         return action
     }
 
-    private func reply(to prompt: Prompt) -> DialogueAction {
+    private func reply(to prompt: ListeningModePrompt) -> DialogueAction {
         let c = credentials
         switch prompt {
         case .ssid:
@@ -138,7 +138,7 @@ public struct WiFiDialogue: Dialogue, Sendable {
         case .security, .securityWithEnterprise:
             guard let security = c.security else { return .ask(prompt) }
             if security.isEnterprise && prompt == .security {
-                return .failed(.unsupported("this device does not support WPA Enterprise networks"))
+                return .failed(.unsupported("it does not support WPA Enterprise networks — choose another security type"))
             }
             return .send(.line(security.answer, for: prompt))
         case .cipher:
@@ -218,5 +218,5 @@ public struct ClaimCodeDialogue: Dialogue, Sendable {
         return .wait
     }
 
-    public mutating func provide(_ value: String, for prompt: Prompt) -> DialogueAction { .failed(.unexpected(prompt)) }
+    public mutating func provide(_ value: String, for prompt: ListeningModePrompt) -> DialogueAction { .failed(.unexpected(prompt)) }
 }

@@ -84,7 +84,7 @@ public final class ListeningModeClient {
     /// security and cipher questions unnecessary). When it asks for something `credentials` lacks, `ask` is called
     /// with the prompt (return nil to give up); without `ask` that is a `.missing` error. On success the device
     /// leaves listening mode and connects.
-    public func configureWiFi(_ credentials: WiFiCredentials, ask: ((Prompt) -> String?)? = nil) throws {
+    public func configureWiFi(_ credentials: WiFiCredentials, ask: ((ListeningModePrompt) -> String?)? = nil) throws {
         if let problem = credentials.problem() { throw UserError(.usage, problem) }
         var dialogue = WiFiDialogue(credentials: credentials)
         do {
@@ -93,7 +93,7 @@ public final class ListeningModeClient {
             // Cellular consoles ignore `w`. Tell that apart from a device that is not listening at all.
             if (try? identify()) != nil {
                 throw ListeningModeError(
-                    .dialogue(.unsupported("the device has no Wi-Fi setup console (a cellular device?)")),
+                    .dialogue(.unsupported("it has no Wi-Fi setup console (a cellular device?) — Wi-Fi needs a Photon, P1, Argon, P2 or M-SoM")),
                     port: path, seconds: timeout)
             }
             throw error
@@ -145,10 +145,10 @@ public final class ListeningModeClient {
     }
 
     /// Drives a dialogue to its end: waits for each prompt (per-prompt deadline), answers, consumes the echo.
-    public func run<D: Dialogue>(_ dialogue: inout D, ask: ((Prompt) -> String?)?) throws {
+    public func run<D: Dialogue>(_ dialogue: inout D, ask: ((ListeningModePrompt) -> String?)?) throws {
         try send([dialogue.command.byte])
         var deadline = MonotonicDeadline(seconds: timeout)
-        var lastPrompt: Prompt?
+        var lastPrompt: ListeningModePrompt?
         var meaningful = 0
         var pending: DialogueAction?
         while true {

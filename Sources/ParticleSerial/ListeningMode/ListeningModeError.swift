@@ -12,7 +12,7 @@ public struct ListeningModeError: ParticleError, Equatable {
         /// A dialogue step failed.
         case dialogue(DialogueFailure)
         /// A prompt did not arrive in time during a dialogue.
-        case promptTimedOut(after: Prompt?)
+        case promptTimedOut(after: ListeningModePrompt?)
         /// `listen`: still no console after the 28800-baud signal.
         case stillNotListening
         /// `dfu`: the device did not come back in DFU mode.
@@ -58,7 +58,7 @@ public struct ListeningModeError: ParticleError, Equatable {
         case .dialogue(.saveFailed(let line)):
             return "the device on \(port) could not save the credentials (\"\(line)\") — check the security type and the password length, then retry"
         case .dialogue(.unsupported(let reason)):
-            return "\(reason) (\(port)) — choose another security type"
+            return "the device on \(port): \(reason)"
         case .dialogue(.claimCodeMismatch):
             return "the device on \(port) confirmed a different claim code — retry; if it persists, reset the device"
         case .promptTimedOut(let after):
@@ -71,7 +71,7 @@ public struct ListeningModeError: ParticleError, Equatable {
         }
     }
 
-    static func option(for prompt: Prompt) -> String {
+    static func option(for prompt: ListeningModePrompt) -> String {
         switch prompt {
         case .ssid: "--ssid"
         case .security, .securityWithEnterprise: "--security"

@@ -190,7 +190,7 @@ private final class Console {
         var ssid: [UInt8] = []
         while ssid.isEmpty {
             try strayLog()
-            try emit(Prompt.ssid.text)
+            try emit(ListeningModePrompt.ssid.text)
             ssid = try readLine(maximum: 32)
         }
         try hangUpIfFaulty()
@@ -199,7 +199,7 @@ private final class Console {
         let seen = config.visibleNetworks.first { $0.ssid == name }
         var credentials = WiFiCredentials(ssid: name, security: seen?.security, cipher: seen?.cipher)
         if credentials.security == nil {
-            let prompt: Prompt = config.platform.offersEnterprise ? .securityWithEnterprise : .security
+            let prompt: ListeningModePrompt = config.platform.offersEnterprise ? .securityWithEnterprise : .security
             let valid = config.platform.offersEnterprise ? "012345" : (isAtLeast55 ? "01236" : "0123")
             while credentials.security == nil {
                 try strayLog()
@@ -210,37 +210,37 @@ private final class Console {
         }
         if credentials.cipher == nil {
             while credentials.cipher == nil {
-                try emit(Prompt.cipher.text)
+                try emit(ListeningModePrompt.cipher.text)
                 credentials.cipher = WiFiCipher(answer: String(decoding: try readLine(maximum: 1), as: UTF8.self))
             }
         }
         let security = credentials.security ?? .unsecured
         if security.needsPassword {
-            try emit(Prompt.password.text)
+            try emit(ListeningModePrompt.password.text)
             credentials.password = String(decoding: try readLine(maximum: 64), as: UTF8.self)
         } else if security.isEnterprise {
             var eap: EAPType?
             while eap == nil {
-                try emit(Prompt.eapType.text)
+                try emit(ListeningModePrompt.eapType.text)
                 let answer = String(decoding: try readLine(maximum: 1), as: UTF8.self)
                 eap = answer == "0" ? .peap : answer == "1" ? .tls : nil
             }
             credentials.eap = eap
             if eap == .tls {
-                try emit(Prompt.clientCertificate.text)
+                try emit(ListeningModePrompt.clientCertificate.text)
                 credentials.clientCertificate = try readBlock()
-                try emit(Prompt.privateKey.text)
+                try emit(ListeningModePrompt.privateKey.text)
                 credentials.privateKey = try readBlock()
             } else {
-                try emit(Prompt.username.text)
+                try emit(ListeningModePrompt.username.text)
                 credentials.username = String(decoding: try readLine(maximum: 64), as: UTF8.self)
-                try emit(Prompt.password.text)
+                try emit(ListeningModePrompt.password.text)
                 credentials.password = String(decoding: try readLine(maximum: 64), as: UTF8.self)
             }
-            try emit(Prompt.outerIdentity.text)
+            try emit(ListeningModePrompt.outerIdentity.text)
             let outer = String(decoding: try readLine(maximum: 64), as: UTF8.self)
             credentials.outerIdentity = outer.isEmpty ? nil : outer
-            try emit(Prompt.rootCA.text)
+            try emit(ListeningModePrompt.rootCA.text)
             let root = try readBlock()
             credentials.rootCA = root.isEmpty ? nil : root
         }

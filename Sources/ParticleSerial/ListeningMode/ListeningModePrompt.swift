@@ -1,5 +1,5 @@
 /// A prompt the listening-mode console prints and then waits for a line of input. Texts are verbatim from Device OS.
-public enum Prompt: String, Sendable, CaseIterable, Hashable {
+public enum ListeningModePrompt: String, Sendable, CaseIterable, Hashable {
     case ssid = "SSID: "
     case securityWithEnterprise = "Security 0=unsecured, 1=WEP, 2=WPA, 3=WPA2, 4=WPA Enterprise, 5=WPA2 Enterprise: "
     case security = "Security 0=unsecured, 1=WEP, 2=WPA, 3=WPA2: "
@@ -44,7 +44,7 @@ public enum Prompt: String, Sendable, CaseIterable, Hashable {
 /// Enterprise prompt). Memory is bounded: a line without a terminator is cut at `LineAccumulator.maximumLineLength`.
 public struct PromptScanner: Sendable {
     public enum Event: Sendable, Equatable {
-        case prompt(Prompt)
+        case prompt(ListeningModePrompt)
         case line(String)
     }
 
@@ -73,8 +73,8 @@ public struct PromptScanner: Sendable {
             echoLinesToSkip -= 1
         }
         let newline = buffer.firstIndex(of: 0x0a)
-        var best: (start: Int, prompt: Prompt)?
-        for prompt in Prompt.allCases {
+        var best: (start: Int, prompt: ListeningModePrompt)?
+        for prompt in ListeningModePrompt.allCases {
             if let start = Self.find(prompt.bytes, in: buffer), best.map({ start < $0.start }) ?? true {
                 best = (start, prompt)
             }

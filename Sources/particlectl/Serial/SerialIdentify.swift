@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import ParticleCore
+import ParticleHardware
+import ParticleSerial
+
+/// `particlectl serial identify` (also `particlectl identify`).
+struct SerialIdentify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "identify",
+        abstract: "Print the device ID of a device in listening mode (and IMEI/ICCID on cellular devices).",
+        discussion: """
+            JSON: {"id": "<24 hex>"} plus "serial_number", "imei", "iccid", "cell_radio_version" when the device \
+            reports them. With --all, every attached Particle device is asked at once and the JSON is an array of \
+            objects that also carry "port" (and "error" instead of the identity when that device failed).
+            """
+    )
+
+    @OptionGroup var connection: SerialConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(help: "Identify every attached Particle serial device, concurrently.")
+    var all = false
+
+    func validate() throws {
+        if all && connection.port != nil { throw ValidationError("--all and --port cannot be combined") }
+    }
+
+    func run() throws {
+        try Self.execute(connection: connection, output: output, all: all)
+    }
+
+    /// Shared with the top-level alias `particlectl identify`.
+    static func execute(connection: SerialConnectionOptions, output: OutputOptions, all: Bool) throws {
+        if all { return try runAll(connection: connection, output: output) }
+        let client = try connection.openClient()
+        defer { client.close() }
+        let identity = try client.identify()
+        if output.json {
+            Terminal.write(JSONOutput.line(IdentityJSON(identity)))
+        } else {
+            Terminal.write(describe(identity))
+        }
+    }
+
+    static func describe(_ identity: DeviceIdentity) -> String {
+        var lines = ["Device ID: \(identity.deviceID)"]
+        if let value = identity.serialNumber { lines.append("Serial Number: \(value)") }
+        if let value = identity.imei { lines.append("IMEI: \(value)") }
+        if let value = identity.iccid { lines.append("ICCID: \(value)") }
+        if let value = identity.cellRadioVersion { lines.append("Cell Radio Version: \(value)") }
+        for property in identity.otherProperties { lines.append("\(property.label): \(property.value)") }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func runAll(connection: SerialConnectionOptions, output: OutputOptions) throws {
+        let ports = try DeviceDiscovery.list().filter { $0.mode == .normal }.compactMap(\.port)
+        guard !ports.isEmpty else { throw UserError(.notFound, PortSelection.noDeviceMessage) }
+        let results = Self.identifyConcurrently(ports, timeout: connection.timeout)
+        if output.json {
+            Terminal.write(JSONOutput.line(results.map { IdentityJSON(port: $0.port, $0.result) }))
+        } else {
+            var table = Table("PORT", "DEVICE ID", "IMEI", "ICCID", "ERROR")
+            for item in results {
+                switch item.result {
+                case .success(let identity):
+                    table.append([item.port, identity.deviceID, identity.imei ?? "-", identity.iccid ?? "-", "-"])
+                case .failure(let error):
+                    table.append([item.port, "-", "-", "-", Self.text(of: error)])
+                }
+            }
+            Terminal.write(table.rendered)
+        }
+        // Every failing port gets its line; the last one also sets the exit code.
+        let failures = results.compactMap { item -> (any Error)? in
+            if case .failure(let error) = item.result { return error }
+            return nil
+        }
+        for error in failures.dropLast() { Terminal.writeError("particlectl: \(Self.text(of: error))") }
+        if let last = failures.last { throw last }
+    }
+
+    static func text(of error: any Error) -> String {
+        (error as? any ParticleError)?.message ?? "\(error)"
+    }
+
+    /// One thread per port: each opens its own port, so nothing is shared but the result slots.
+    static func identifyConcurrently(_ ports: [String], timeout: Double) -> [(port: String, result: Result<DeviceIdentity, any Error>)] {
+        let results = ResultSlots(count: ports.count)
+        let group = DispatchGroup()
+        for (index, port) in ports.enumerated() {
+            group.enter()
+            Thread.detachNewThread {
+                let result = Result<DeviceIdentity, any Error> {
+                    let client = try ListeningModeClient(path: port, timeout: timeout)
+                    defer { client.close() }
+                    return try client.identify()
+                }
+                results.set(index, result)
+                group.leave()
+            }
+        }
+        group.wait()
+        return ports.enumerated().map { ($0.element, results.get($0.offset)) }
+    }
+}
+
+/// Thread-safe result storage for `identify --all`.
+private final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<DeviceIdentity, any Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<DeviceIdentity, any Error>) {
+        lock.withLock { slots[index] = result }
+    }
+
+    func get(_ index: Int) -> Result<DeviceIdentity, any Error> {
+        lock.withLock { slots[index] } ?? .failure(UserError(.io, "no result"))
+    }
+}
+
+/// The `--json` shape of an identity: optional keys only when the device reported them.
+struct IdentityJSON: Encodable {
+    var port: String?
+    var id: String?
+    var serialNumber: String?
+    var imei: String?
+    var iccid: String?
+    var cellRadioVersion: String?
+    var error: String?
+
+    init(port: String?, error: String) {
+        self.port = port
+        self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case port, id, imei, iccid, error
+        case serialNumber = "serial_number"
+        case cellRadioVersion = "cell_radio_version"
+    }
+
+    init(_ identity: DeviceIdentity, port: String? = nil) {
+        self.port = port
+        id = identity.deviceID
+        serialNumber = identity.serialNumber
+        imei = identity.imei
+        iccid = identity.iccid
+        cellRadioVersion = identity.cellRadioVersion
+    }
+
+    init(port: String, _ result: Result<DeviceIdentity, any Error>) {
+        switch result {
+        case .success(let identity): self.init(identity, port: port)
+        case .failure(let error): self.init(port: port, error: SerialIdentify.text(of: error))
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `particlectl-sim device` running as a separate process, for end-to-end tests: the first stdout line names its
+/// pty; `stop()` ends it by its pid and returns everything it printed (one line per event).
+final class SimulatedDeviceProcess: @unchecked Sendable {
+    let process = Process()
+    let output = OutputCollector()
+    let port: String
+
+    init(_ arguments: [String] = [], timeout: Double = 10) throws {
+        process.executableURL = URL(fileURLWithPath: ToolRunner.particlectlSim)
+        process.arguments = ["device"] + arguments
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        let collector = output
+        outPipe.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .out) }
+        errPipe.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .err) }
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let (out, err) = output.contents
+            if let first = out.split(separator: "\n").first, out.contains("\n") {
+                port = first.hasPrefix("port: ") ? String(first.dropFirst(6)) : String(first)
+                break
+            }
+            if !process.isRunning || Date() > deadline {
+                kill(process.processIdentifier, SIGKILL)
+                throw SimulatorStartFailure(stderr: err)
+            }
+            usleep(5_000)
+        }
+    }
+
+    /// Lines printed after the port line.
+    var events: [String] { Array(output.contents.0.split(separator: "\n").dropFirst().map(String.init)) }
+
+    /// Waits (bounded) until the simulator has printed an event line containing `text`.
+    func waitForEvent(containing text: String, timeout: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if events.contains(where: { $0.contains(text) }) { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    /// Waits (bounded) for the simulator to exit by itself.
+    func waitForExit(timeout: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return !process.isRunning
+    }
+
+    /// Ends the simulator (SIGTERM, then SIGKILL after 3 s) and returns its exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        if !waitForExit(timeout: 3) { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+struct SimulatorStartFailure: Error, CustomStringConvertible {
+    var stderr: String
+    var description: String { "particlectl-sim device did not start: \(stderr)" }
+}
+
+@Suite("particlectl sim device")
+struct SerialDeviceSimTests {
+    @Test func printsItsPortFirstAndStopsCleanlyOnSIGTERM() throws {
+        let sim = try SimulatedDeviceProcess()
+        #expect(sim.port.hasPrefix("/dev/pts/"))
+        #expect(FileManager.default.fileExists(atPath: sim.port))
+        #expect(sim.stop() == 0)
+    }
+
+    @Test func jsonFirstLineDescribesTheDevice() throws {
+        let sim = try SimulatedDeviceProcess(["--json", "--platform", "argon", "--id", "E00FCE681F2A3B4C5D6E7F80"])
+        defer { sim.stop() }
+        let first = sim.output.contents.0.split(separator: "\n").first.map(String.init) ?? ""
+        let object = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: String]
+        #expect(object?["platform"] == "argon")
+        #expect(object?["id"] == "e00fce681f2a3b4c5d6e7f80")
+        #expect(object?["port"]?.hasPrefix("/dev/pts/") == true)
+    }
+
+    @Test(arguments: [["--platform", "nokia"], ["--id", "xyz"], ["--fault", "fire"], ["--ssid-visible", "Bench"]])
+    func badOptionsAreUsageErrors(arguments: [String]) throws {
+        let result = try ToolRunner.run(ToolRunner.particlectlSim, ["device"] + arguments, timeout: 10)
+        #expect(result.status == 2)
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func particlectlSimDeviceIsReachedThroughParticlectl() throws {
+        let result = try ToolRunner.particlectl(["sim", "device", "--help"], timeout: 10)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("--ssid-visible"))
+    }
+}
