@@ -31,9 +31,11 @@ demo: build
 
 bench: build
 	@echo "no benchmarks yet"
+	@bash bench/serial/run.sh
 
 fuzz: deps
 	@echo "no fuzz targets yet"
+	@bash fuzz/serial/run.sh $(FUZZ_SECONDS)
 
 install: deps
 	$(SWIFT) build -c release

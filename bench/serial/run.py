@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""`make bench` for the serial console: `particlectl serial identify` against the simulated device, each run a cold
+process, beside the same round trip by a tiny C program and by a Python termios script. Prints medians and ratios.
+
+Usage: bench/serial/run.py BIN_DIR [runs]   (BIN_DIR holds particlectl and particlectl-sim)
+"""
+import os, statistics, subprocess, sys, tempfile, time
+
+def main():
+    bin_dir = sys.argv[1]
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    here = os.path.dirname(os.path.abspath(__file__))
+    c_binary = os.path.join(tempfile.gettempdir(), "particlectl-bench-identify")
+    subprocess.run(["cc", "-O2", "-o", c_binary, os.path.join(here, "identify.c")], check=True)
+
+    sim = subprocess.Popen([os.path.join(bin_dir, "particlectl-sim"), "device"], stdout=subprocess.PIPE, text=True)
+    try:
+        first = sim.stdout.readline().strip()
+        if not first.startswith("port: "):
+            sys.exit(f"simulator did not start: {first!r}")
+        port = first[len("port: "):]
+        commands = {
+            "particlectl serial identify": [os.path.join(bin_dir, "particlectl"), "serial", "identify", "--port", port],
+            "C (termios)": [c_binary, port],
+            "Python (termios)": [sys.executable, os.path.join(here, "identify.py"), port],
+        }
+        medians = {}
+        for name, command in commands.items():
+            subprocess.run(command, check=True, capture_output=True)  # warm the page cache
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                result = subprocess.run(command, capture_output=True)
+                times.append((time.perf_counter() - start) * 1000)
+                if result.returncode != 0:
+                    sys.exit(f"{name} failed: {result.stderr.decode().strip()}")
+            medians[name] = statistics.median(times)
+        swift, c, python = (medians[name] for name in commands)
+        print(f"serial identify, cold process, median of {runs} runs each:")
+        for name, value in medians.items():
+            print(f"  {name:<30} {value:7.2f} ms")
+        print(f"  particlectl / C      = {swift / c:5.1f}x   (target: <= 10x)")
+        print(f"  particlectl / Python = {swift / python:5.2f}x  (target: < 0.25x)")
+    finally:
+        sim.terminate()
+        sim.wait(timeout=5)
+
+if __name__ == "__main__":
+    main()
