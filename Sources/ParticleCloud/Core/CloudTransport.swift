@@ -22,6 +22,8 @@ public final class CloudTransport: Sendable {
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.timeout = .init(connect: .seconds(10), read: nil)
         httpConfiguration.redirectConfiguration = .disallow
+        // A CLI should fail fast on "connection refused" instead of retrying until the request deadline.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 

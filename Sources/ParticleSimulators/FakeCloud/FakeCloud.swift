@@ -63,10 +63,10 @@ public actor FakeCloud {
         let method = request.method
         if segments == ["oauth", "token"] { return oauthToken(request) }
         guard segments.first == "v1", segments.count >= 2 else { return FakeErrors.notFound("Not found") }
-        if method == "POST", segments.count == 5, segments[2] == "products", segments[4] == "customers",
+        if method == "POST", segments.count == 4, segments[1] == "products", segments[3] == "customers",
            request.headers["authorization"]?.hasPrefix("Basic ") == true || request.fields.values["client_id"] != nil {
             // Two-legged customer creation with the product's OAuth client instead of a token.
-            guard let product = product(segments[3]) else { return FakeErrors.notFound("Product \(segments[3]) not found") }
+            guard let product = product(segments[2]) else { return FakeErrors.notFound("Product \(segments[2]) not found") }
             guard let client = clientCredentials(request, request.fields.values), product.clients.contains(client) else {
                 return FakeErrors.oauth(400, "invalid_client", "Client credentials are invalid")
             }

@@ -77,8 +77,10 @@ struct PasswordLogin {
                 let otp = try code(attempt: attempt)
                 do {
                     return (try await cloud.tokens.verifyOTP(mfaToken: mfaToken, otp: otp, expiresIn: expiresIn), username)
-                } catch let refused as CloudError where refused.kind == .authentication && attempt < Self.maximumOTPAttempts {
-                    Terminal.writeError("particlectl: MFA code refused (\(refused.apiMessage ?? "invalid code")); try again")
+                } catch let refused as CloudError where refused.kind == .authentication {
+                    if attempt < Self.maximumOTPAttempts {
+                        Terminal.writeError("particlectl: MFA code refused (\(refused.apiMessage ?? "invalid code")); try again")
+                    }
                 }
             }
             throw CloudError(kind: .authentication, message: "MFA code refused \(Self.maximumOTPAttempts) times; run `particlectl login` again")

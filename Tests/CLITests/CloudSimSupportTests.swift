@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Glibc
+import Testing
+
+/// `particlectl sim cloud` as a separate process on 127.0.0.1 port 0, plus a private config home, for the cloud
+/// CLI tests. Stopped by its pid (SIGTERM, then SIGKILL after a deadline).
+final class SimCloudProcess: @unchecked Sendable {
+    let process = Process()
+    let url: String
+    let home: String
+    let statePath: String
+    private let output = OutputCollector()
+
+    init(extraArguments: [String] = []) throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("particlectl-cloud-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        statePath = home + "/state.json"
+        process.executableURL = URL(fileURLWithPath: ToolRunner.particlectlSim)
+        process.arguments = ["cloud", "--listen", "127.0.0.1:0", "--state", statePath, "--keepalive", "0.5"] + extraArguments
+        let outPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = FileHandle.nullDevice
+        let collector = output
+        outPipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData, to: .out) }
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        var firstLine: String?
+        while Date() < deadline, process.isRunning {
+            let (out, _) = output.contents
+            if let newline = out.firstIndex(of: "\n") {
+                firstLine = String(out[..<newline])
+                break
+            }
+            usleep(5_000)
+        }
+        guard let firstLine, firstLine.hasPrefix("http://127.0.0.1:") else {
+            kill(process.processIdentifier, SIGKILL)
+            throw SimCloudError(message: "particlectl-sim cloud did not print its URL")
+        }
+        url = firstLine
+    }
+
+    /// The environment every cloud CLI run gets: this fake, a private config home, no inherited token.
+    var environment: [String: String] {
+        ["PARTICLE_API_URL": url, "XDG_CONFIG_HOME": home + "/config", "HOME": home, "PARTICLE_AUTH": "",
+         "PARTICLE_CLIENT_SECRET": ""]
+    }
+
+    var configPath: String { home + "/config/particlectl/config.json" }
+
+    func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:],
+             timeout: Double = 30) throws -> ToolResult {
+        var env = environment
+        for (key, value) in extra { env[key] = value }
+        return try ToolRunner.particlectl(arguments, stdin: stdin, environment: env, timeout: timeout)
+    }
+
+    /// Calls a simulator endpoint (`/_sim/…`) and returns the JSON reply.
+    func sim(_ method: String, _ path: String, json body: String? = nil) async throws -> Any {
+        var request = URLRequest(url: try #require(URL(string: url + path)))
+        request.httpMethod = method
+        request.timeoutInterval = 10
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return try JSONSerialization.jsonObject(with: data)
+    }
+
+    /// Every token the fake ever issued and still knows.
+    func issuedTokens() async throws -> [String] {
+        let state = try #require(try await sim("GET", "/_sim/state") as? [String: Any])
+        let tokens = try #require(state["tokens"] as? [[String: Any]])
+        return tokens.compactMap { $0["token"] as? String }
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+struct SimCloudError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Parses one line of `--json` output.
+func jsonObject(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
+
+func jsonArray(_ text: String) throws -> [[String: Any]] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+}
+
+@Suite struct CloudSimSupportTests {
+    @Test func simCloudPrintsItsURLFirstAndWritesStateOnSIGTERM() throws {
+        let sim = try SimCloudProcess()
+        #expect(sim.url.hasPrefix("http://127.0.0.1:"))
+        sim.stop()
+        #expect(sim.process.terminationStatus == 0)
+        let state = try jsonObject(String(decoding: try Data(contentsOf: URL(fileURLWithPath: sim.statePath)), as: UTF8.self))
+        #expect((state["devices"] as? [Any])?.count == 5)
+        var info = stat()
+        stat(sim.statePath, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func badListenAddressIsUsageError() throws {
+        let result = try ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", "nowhere"], timeout: 20)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("HOST:PORT"))
+    }
+}
