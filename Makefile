@@ -36,6 +36,7 @@ bench: build
 fuzz: deps
 	@echo "no fuzz targets yet"
 	@bash fuzz/serial/run.sh $(FUZZ_SECONDS)
+	@bash fuzz/cloud/run.sh $(FUZZ_SECONDS)
 
 install: deps
 	$(SWIFT) build -c release
