@@ -39,5 +39,5 @@ struct ParticlectlSim: AsyncParsableCommand {
 
 /// The simulator commands (device, softap, cloud, all). Each simulator registers here.
 enum SimulatorCommands {
-    static let all: [any ParsableCommand.Type] = [SimDevice.self, SimCloud.self]
+    static let all: [any ParsableCommand.Type] = [SimDevice.self, SimCloud.self, SimSoftAP.self, SimAll.self]
 }

@@ -11,7 +11,8 @@ struct Particlectl: AsyncParsableCommand {
             Exit codes: 0 ok; 1 the device or cloud answered with an error; 2 bad usage or input; 3 no device, not \
             found or ambiguous; 4 timed out; 5 authentication missing or rejected; 6 I/O failure.
             """,
-        subcommands: [Serial.self, Identify.self, Firmware.self, Sim.self]
+        subcommands: [Serial.self, Identify.self, Provision.self, Firmware.self, CloudCommand.self, Login.self, Logout.self, Whoami.self,
+                      TokenCommand.self, APIUserCommand.self, CustomerCommand.self, Customers.self, SoftAP.self, Sim.self]
     )
 
     /// Runs the command line and maps every error to one stderr line and a documented exit code.

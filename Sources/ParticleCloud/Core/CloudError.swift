@@ -34,6 +34,8 @@ public struct CloudError: ParticleError, Equatable {
     public var apiMessage: String?
     /// For `.mfaRequired`: the opaque token to send with the one-time password.
     public var mfaToken: String?
+    /// The raw error reply, for callers that show more than one line of it (a compiler log, say).
+    public var replyBody: [UInt8]? = nil
     /// One line saying what happened and what to do.
     public var message: String
 

@@ -10,6 +10,8 @@ public struct CloudRequest: Sendable, Equatable {
         case form([FormField])
         /// `application/json`.
         case json(Data)
+        /// `multipart/form-data` (firmware sources for flashing and compiling).
+        case multipart(MultipartForm)
     }
 
     public enum Authentication: Sendable, Equatable {

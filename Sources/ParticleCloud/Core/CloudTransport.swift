@@ -50,7 +50,9 @@ public final class CloudTransport: Sendable {
                 try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
                 continue
             }
-            throw CloudError.fromReply(status: status, body: body, retryAfter: retryAfter)
+            var error = CloudError.fromReply(status: status, body: body, retryAfter: retryAfter)
+            error.replyBody = body
+            throw error
         }
     }
 
@@ -122,6 +124,9 @@ public final class CloudTransport: Sendable {
         case .json(let data):
             http.headers.add(name: "Content-Type", value: "application/json")
             http.body = .bytes(ByteBuffer(bytes: data))
+        case .multipart(let form):
+            http.headers.add(name: "Content-Type", value: form.contentType)
+            http.body = .bytes(ByteBuffer(bytes: form.encoded))
         }
         log("\(request.method.rawValue) \(request.displayPath)")
         do {

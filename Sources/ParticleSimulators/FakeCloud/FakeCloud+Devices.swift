@@ -44,6 +44,8 @@ extension FakeCloud {
         switch (request.method, sub.count) {
         case ("GET", 0):
             return scoped("devices:get") { .json(200, deviceJSON(device)) }
+        case ("PUT", 0) where request.contentType.hasPrefix("multipart/form-data"):
+            return scoped("devices:update") { flash(request, index) }
         case ("PUT", 0):
             return scoped("devices:update") {
                 let fields = request.fields.values

@@ -87,6 +87,8 @@ public actor FakeCloud {
         case ("GET", "user") where rest == ["user", "products"]: return productList(caller)
         case (_, "devices"): return devices(request, caller, Array(rest.dropFirst()))
         case ("POST", "device_claims") where rest.count == 1: return createClaimCode(request, caller, product: nil)
+        case ("POST", "binaries") where rest.count == 1: return compileBinary(request)
+        case ("GET", "binaries") where rest.count == 2: return downloadBinary(rest[1])
         case (_, "products"): return products(request, caller, Array(rest.dropFirst()))
         case (_, "orgs"): return orgs(request, caller, Array(rest.dropFirst()))
         case ("GET", "events") where rest.count >= 2:

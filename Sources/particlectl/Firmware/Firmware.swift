@@ -4,6 +4,6 @@ import ArgumentParser
 struct Firmware: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, show, compile and flash the firmware bundled with particlectl.",
-        subcommands: [FirmwareList.self, FirmwareShow.self]
+        subcommands: [FirmwareList.self, FirmwareShow.self, FirmwareCompile.self, FirmwareFlash.self]
     )
 }

@@ -1,0 +1,177 @@
+import Foundation
+import ParticleCloud
+import ParticleCore
+import ParticleFirmware
+
+/// What to flash: a bundled firmware (verified against its manifest) or files from disk.
+public enum FirmwareSelection: Sendable {
+    case bundled(BundledFirmware)
+    case files([FirmwareSourceFile])
+
+    /// A bundled name, or paths to source files.
+    public static func resolve(_ arguments: [String]) throws -> FirmwareSelection {
+        if arguments.count == 1, let bundled = BundledFirmware.named(arguments[0]) { return .bundled(bundled) }
+        var files: [FirmwareSourceFile] = []
+        for path in arguments {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                let known = BundledFirmware.all.map(\.name).joined(separator: ", ")
+                throw UserError(.notFound, "'\(path)' is neither a bundled firmware (\(known)) nor a readable file")
+            }
+            files.append(FirmwareSourceFile(filename: URL(fileURLWithPath: path).lastPathComponent, data: data))
+        }
+        guard !files.isEmpty else { throw UserError(.usage, "name a bundled firmware or source files") }
+        return .files(files)
+    }
+
+    public var sources: [FirmwareSourceFile] {
+        switch self {
+        case .bundled(let firmware): [FirmwareSourceFile(filename: firmware.fileName, data: Data(firmware.source.utf8))]
+        case .files(let files): files
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .bundled(let firmware): firmware.name
+        case .files(let files): files.map(\.filename).joined(separator: ",")
+        }
+    }
+
+    public var manifest: BundledFirmware.Manifest? {
+        if case .bundled(let firmware) = self { return firmware.manifest }
+        return nil
+    }
+}
+
+/// A compile failure with the compiler's lines, as a user error (exit 1).
+public struct CompileError: ParticleError {
+    public var lines: [String]
+
+    public init(lines: [String]) {
+        self.lines = lines
+    }
+
+    public var exitStatus: ExitStatus { .remoteError }
+    public var message: String {
+        "the firmware did not compile: \(lines.first ?? "no compiler output"); fix the source and flash again"
+    }
+}
+
+/// What a verified flash found.
+public struct FlashOutcome: Sendable, Codable, Equatable {
+    public var firmware: String
+    public var verified: Bool
+    public var functions: [String]?
+    public var variables: [String]?
+    public var verifyCall: String?
+    public var returnValue: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case firmware, verified, functions, variables
+        case verifyCall = "verify_call"
+        case returnValue = "return_value"
+    }
+}
+
+/// Flashes firmware through the cloud and, when asked, proves it runs: the flash events, the device back online,
+/// exactly the manifest's functions and variables, and the manifest's test call answering as expected.
+public struct FirmwareFlasher: Sendable {
+    public let cloud: CloudClient
+    public let product: String?
+    public var timeout: Double
+
+    public init(cloud: CloudClient, product: String?, timeout: Double = 120) {
+        self.cloud = cloud
+        self.product = product
+        self.timeout = timeout
+    }
+
+    public func flash(_ deviceID: String, _ firmware: FirmwareSelection, target: String?, verify: Bool,
+                      progress: @Sendable (String) -> Void) async throws -> FlashOutcome {
+        let device = try DeviceReference(deviceID)
+        // Subscribe first, so that no event of this flash can be missed.
+        let subscription = verify
+            ? try await cloud.events.subscribe(EventFilter(prefix: "spark", device: device))
+            : nil
+        defer { subscription?.cancel() }
+        do {
+            let reply = try await cloud.firmware(product: product).flash(device, sources: firmware.sources, target: target)
+            progress("upload accepted: \(reply.text)")
+        } catch let error as CloudError {
+            if let failure = CompileFailure.from(error) { throw CompileError(lines: failure.errorLines) }
+            throw error
+        }
+        guard verify, let subscription else {
+            return FlashOutcome(firmware: firmware.name, verified: false)
+        }
+        try await waitForFlash(subscription, deviceID: device.value, progress: progress)
+        return try await check(device, firmware, progress: progress)
+    }
+
+    /// Follows the event stream: `spark/flash/status` success (or failed), then `spark/status` online.
+    func waitForFlash(_ subscription: EventSubscription, deviceID: String,
+                      progress: @Sendable (String) -> Void) async throws {
+        let deadline = timeout
+        let result: String? = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                var flashed = false
+                for try await event in subscription where event.coreID?.lowercased() == deviceID {
+                    let value = event.data.trimmingCharacters(in: .whitespaces)
+                    switch (event.name, value) {
+                    case ("spark/flash/status", "failed"): return "failed"
+                    case ("spark/flash/status", "success"): flashed = true
+                    case ("spark/status", "online") where flashed: return "online"
+                    default: break
+                    }
+                }
+                return "stream-ended"
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(deadline * 1_000_000_000))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        switch result {
+        case "online":
+            progress("flashed; device back online")
+        case "failed":
+            throw CloudError(kind: .remote, message: "the device reported the flash failed (spark/flash/status failed); try again")
+        case "stream-ended":
+            throw CloudError(kind: .unreachable, message: "the event stream ended before the device came back online")
+        default:
+            throw CloudError(kind: .timedOut,
+                             message: "the device did not come back online within \(Int(deadline)) s after flashing")
+        }
+    }
+
+    /// Device info lists exactly the manifest's functions and variables; the test call answers as expected.
+    func check(_ device: DeviceReference, _ firmware: FirmwareSelection,
+               progress: @Sendable (String) -> Void) async throws -> FlashOutcome {
+        let info = try await cloud.devices(product: product).info(device)
+        let functions = (info.functions ?? []).sorted()
+        let variables = (info.variables ?? [:]).keys.sorted()
+        var outcome = FlashOutcome(firmware: firmware.name, verified: true, functions: functions, variables: variables)
+        guard let manifest = firmware.manifest else { return outcome }
+        guard functions == manifest.functions.sorted(), variables == manifest.variables.keys.sorted() else {
+            throw CloudError(kind: .remote, message: """
+                the device runs other firmware than \(manifest.name): functions [\(functions.joined(separator: ","))], \
+                variables [\(variables.joined(separator: ","))]; flash it again
+                """)
+        }
+        progress("functions and variables match \(manifest.name)")
+        let call = manifest.verify
+        let reply = try await cloud.devices(product: product).call(device, call.function, argument: call.argument)
+        outcome.verifyCall = "\(call.function)(\"\(call.argument)\")"
+        outcome.returnValue = reply.returnValue
+        guard reply.returnValue == call.expect else {
+            throw CloudError(kind: .remote, message: """
+                \(call.function)("\(call.argument)") returned \(reply.returnValue), \
+                expected \(call.expect); the firmware does not behave as \(manifest.name)
+                """)
+        }
+        progress("\(call.function)(\"\(call.argument)\") returned \(call.expect)")
+        return outcome
+    }
+}

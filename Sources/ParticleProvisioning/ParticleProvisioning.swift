@@ -1,1 +1,0 @@
-// ParticleProvisioning: see the README and ../shared/design.md for this module's role.

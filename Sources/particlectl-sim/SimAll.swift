@@ -1,0 +1,93 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import ParticleCore
+import ParticleSimulators
+
+/// `particlectl sim all`: the fake cloud, a serial device and a SoftAP Photon, wired together.
+struct SimAll: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "all",
+        abstract: "Run the whole simulated world: fake cloud, a device on a pseudo-terminal, a Photon's SoftAP.",
+        discussion: """
+            A device given a claim code and the right Wi-Fi credentials (network HomeNet, password "correct horse \
+            battery") comes online in the fake cloud claimed by the code's owner. Prints where everything listens \
+            (with --json: one JSON object on the first stdout line: cloud_url, serial_port, serial_device_id, \
+            serial_platform, softap_tcp, softap_http, softap_device_id, ssid), then what happens, until interrupted \
+            or --duration passes. Cloud users: dev@example.com / dev-password.
+            """
+    )
+
+    @Option(help: "Port of the fake cloud on 127.0.0.1 (0 = any free port).")
+    var cloudPort = 0
+    @Option(help: "Platform of the serial device (photon, p1, argon, p2).")
+    var platform = "argon"
+    @Option(help: "Stop after this many seconds (default: run until interrupted).")
+    var duration: Double?
+    @Flag(help: "Print the endpoints as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard let platform = SimulatedPlatform.named(platform), platform.hasWiFiConsole else {
+            throw ValidationError("--platform must be a Wi-Fi platform: photon, p1, argon or p2")
+        }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+    }
+
+    func run() async throws {
+        var configuration = SimulatedWorld.Configuration()
+        configuration.cloudPort = cloudPort
+        configuration.serialPlatform = SimulatedPlatform.named(platform) ?? .argon
+        let world = SimulatedWorld(configuration: configuration, cloudData: try FakeCloudSeed.data())
+        let endpoints: SimulatedWorld.Endpoints
+        do {
+            endpoints = try await world.start { line in
+                FileHandle.standardError.write(Data("sim: \(line)\n".utf8))
+            }
+        } catch {
+            throw UserError(.io, "cannot start the simulated world: \(error)")
+        }
+        if json {
+            FileHandle.standardOutput.write(Data((JSONOutput.line(endpoints) + "\n").utf8))
+        } else {
+            let text = """
+                Simulated world is up.
+                  fake cloud:     \(endpoints.cloudURL)   (users dev@example.com / dev-password)
+                  serial device:  \(endpoints.serialPort)   (\(endpoints.serialPlatform) \(endpoints.serialDeviceID), listening mode)
+                  SoftAP Photon:  \(endpoints.softAPTCP) (tcp), \(endpoints.softAPHTTP) (http)   (\(endpoints.softAPDeviceID))
+                  Wi-Fi network:  \(endpoints.ssid)
+                Try:
+                  export PARTICLE_API_URL=\(endpoints.cloudURL)
+                  particlectl login --username dev@example.com      # password: dev-password
+                  particlectl provision --port \(endpoints.serialPort) --ssid \(endpoints.ssid)
+                  particlectl provision --softap --address \(endpoints.softAPTCP) --ssid \(endpoints.ssid)
+
+                """
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        try await waitForEnd()
+        await world.stop()
+    }
+
+    /// Until SIGINT/SIGTERM, or --duration.
+    private func waitForEnd() async throws {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(()) }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        let limit = duration
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in stream { return } }
+            if let limit {
+                group.addTask { try? await Task.sleep(nanoseconds: UInt64(limit * 1_000_000_000)) }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
