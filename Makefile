@@ -30,11 +30,10 @@ demo: build
 	@bash scripts/demo.sh
 
 bench: build
-	@echo "no benchmarks yet"
+	@bash bench/provision/run.sh
 	@bash bench/serial/run.sh
 
 fuzz: deps
-	@echo "no fuzz targets yet"
 	@bash fuzz/serial/run.sh $(FUZZ_SECONDS)
 	@bash fuzz/cloud/run.sh $(FUZZ_SECONDS)
 
