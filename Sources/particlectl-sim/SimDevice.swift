@@ -119,6 +119,12 @@ struct SimulatorStopSignals {
     init() {
         signal(SIGINT) { _ in stopFlagSimulatorStopSignals.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in stopFlagSimulatorStopSignals.store(true, ordering: .relaxed) }
+        // A parent may have started us with these signals blocked (the mask is inherited): take them back.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     var received: Bool { stopFlagSimulatorStopSignals.load(ordering: .relaxed) }

@@ -174,6 +174,16 @@ struct SerialCommandsTests {
         #expect(sim.waitForExit())
     }
 
+    @Test func dfuSaysSoWhenTheDeviceDoesNotComeBackInDFUMode() throws {
+        // A pty has no USB side: the hot-plug monitor never sees a DFU device, so the confirmation must fail clearly.
+        let sim = try SimulatedDeviceProcess()
+        defer { sim.stop() }
+        let result = try ToolRunner.particlectl(["serial", "dfu", "--port", sim.port, "--timeout", "1"])
+        #expect(result.status == 4)
+        #expect(result.stderr == "particlectl: the device on \(sim.port) did not re-appear in DFU mode within 1s — hold MODE and tap RESET, release MODE when the LED blinks yellow\n")
+        #expect(sim.waitForEvent(containing: "event: dfu"))
+    }
+
     @Test func exitLeavesListeningMode() throws {
         let sim = try SimulatedDeviceProcess()
         defer { sim.stop() }
@@ -207,12 +217,62 @@ struct SerialCommandsTests {
         #expect(try String(contentsOf: file, encoding: .utf8).contains("app: loop "))
     }
 
+    /// Starts `particlectl monitor …` in the background and waits until it has copied some application output,
+    /// i.e. until it certainly holds the port.
+    func startMonitor(_ arguments: [String]) throws -> (Process, OutputCollector) {
+        let monitor = Process()
+        monitor.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
+        monitor.arguments = ["serial", "monitor"] + arguments
+        let out = Pipe(), err = Pipe()
+        monitor.standardOutput = out
+        monitor.standardError = err
+        let collected = OutputCollector()
+        out.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, to: .out) }
+        err.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, to: .err) }
+        try monitor.run()
+        let deadline = Date().addingTimeInterval(15)
+        while !collected.contents.0.contains("app: loop"), monitor.isRunning, Date() < deadline { usleep(20_000) }
+        return (monitor, collected)
+    }
+
+    /// Waits (bounded) for a background process to end; kills it if it does not.
+    func finish(_ process: Process, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        let ended = !process.isRunning
+        if !ended { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return ended
+    }
+
+    @Test func monitorWithFollowKeepsWaitingForTheDevice() throws {
+        let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
+        // Monitor a stable name (as udev gives real devices), so that the pty number freed when the simulator stops
+        // (and reused by other tests' simulators) is never touched.
+        let link = FileManager.default.temporaryDirectory.appendingPathComponent("ttyFollow-\(UUID().uuidString)").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: sim.port)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        let (monitor, output) = try startMonitor(["--port", link, "--follow"])
+        #expect(output.contents.0.contains("app: loop "))
+        try FileManager.default.removeItem(atPath: link)
+        sim.stop()
+        // It keeps waiting for the device; an interrupt ends it cleanly.
+        let deadline = Date().addingTimeInterval(10)
+        while !output.contents.1.contains("Waiting"), Date() < deadline { usleep(20_000) }
+        #expect(monitor.isRunning)
+        kill(monitor.processIdentifier, SIGINT)
+        #expect(finish(monitor, within: 5))
+        #expect(monitor.terminationStatus == 0)
+        #expect(output.contents.1 == "Serial connection closed. Waiting for \(link) to come back…\n")
+    }
+
     @Test func monitorReportsTheDeviceGoingAway() throws {
         let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
-        let port = sim.port
-        Thread.detachNewThread { usleep(400_000); sim.stop() }
-        let result = try ToolRunner.particlectl(["serial", "monitor", "--port", port, "--timeout", "5"])
-        #expect(result.status == 0)
-        #expect(result.stderr == "Serial connection closed.\n")
+        let (monitor, output) = try startMonitor(["--port", sim.port])
+        #expect(output.contents.0.contains("app: loop "))
+        sim.stop()
+        #expect(finish(monitor, within: 5))
+        #expect(monitor.terminationStatus == 0)
+        #expect(output.contents.1 == "Serial connection closed.\n")
     }
 }

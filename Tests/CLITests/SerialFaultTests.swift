@@ -72,18 +72,21 @@ struct SerialFaultTests {
     @Test func aPortInUseIsBusy() throws {
         let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
         defer { sim.stop() }
-        // A monitor holds the port (exclusively) while identify tries it.
+        // A monitor holds the port (exclusively) while identify tries it. It holds it once it prints the
+        // application's output.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
-        holder.arguments = ["serial", "monitor", "--port", sim.port, "--timeout", "4"]
-        holder.standardOutput = FileHandle.nullDevice
+        holder.arguments = ["serial", "monitor", "--port", sim.port, "--timeout", "30"]
+        let pipe = Pipe()
+        holder.standardOutput = pipe
+        let seen = OutputCollector()
+        pipe.fileHandleForReading.readabilityHandler = { seen.append($0.availableData, to: .out) }
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
-        var result = try ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.3"])
-        for _ in 0..<20 where result.status != 6 {
-            usleep(100_000)
-            result = try ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.3"])
-        }
+        let deadline = Date().addingTimeInterval(15)
+        while !seen.contents.0.contains("app: loop"), Date() < deadline { usleep(20_000) }
+        try #require(seen.contents.0.contains("app: loop"))
+        let result = try ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.3"])
         #expect(result.status == 6)
         #expect(result.stderr == "particlectl: \(sim.port) is in use by another program (another particlectl, a serial monitor or ModemManager) — close it and retry\n")
     }

@@ -257,9 +257,10 @@ private final class Console {
         try emit("has connected to the Cloud and is ready to go!\r\n\r\n")
         try emit("If your LED flashes red or you encounter any other problems,\r\n")
         try emit("visit https://www.particle.io/support to debug.\r\n\r\n")
-        try emit("    Particle <3 you!\r\n\r\n")
+        // The state changes before the last line goes out, so whoever sees that line sees the new state.
         device.update { $0.listening = false }
         device.report(.leftListeningMode)
+        try emit("    Particle <3 you!\r\n\r\n")
     }
 
     var isAtLeast55: Bool {
