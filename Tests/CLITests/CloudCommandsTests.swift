@@ -82,6 +82,9 @@ import Testing
         #expect(devices.status == 0)
         #expect(Set(try jsonArray(devices.stdout).compactMap { $0["id"] as? String })
                 == ["0123456789abcdef01234567", "89abcdef0123456789abcdef"])
+        let shapes = Set(try jsonArray(devices.stdout).map { Set($0.keys) })
+        #expect(shapes.count == 1)  // online and offline devices: the same keys
+        #expect(shapes.first?.isSuperset(of: ["id", "name", "online", "platform_id", "functions", "variables", "notes"]) == true)
         let table = try run(["cloud", "devices"])
         #expect(table.stdout.hasPrefix("ID                        NAME     PLATFORM  ONLINE\n"))
 
@@ -127,8 +130,13 @@ import Testing
         #expect(try jsonArray(try run(["cloud", "orgs", "--json"]).stdout).map { $0["slug"] as? String } == ["acme"])
         let imported = try jsonObject(try run(["cloud", "import", "0a0a0a0a0a0a0a0a0a0a0a0a", "--product", "1001", "--json"]).stdout)
         #expect(imported["updated"] as? Int == 1)
-        #expect(try jsonArray(try run(["cloud", "devices", "--product", "widget-fleet", "--json"]).stdout).count == 2)
         #expect(try run(["cloud", "import", "not-an-id", "--product", "1001"]).status == 2)
+        let list = sim.home + "/ids.txt"
+        try "# batch 7\n1111111111111111111111aa\n\n1111111111111111111111BB\n".write(toFile: list, atomically: true, encoding: .utf8)
+        #expect(try jsonArray(try run(["cloud", "devices", "--product", "widget-fleet", "--json"]).stdout).count == 2)
+        let fromFile = try jsonObject(try run(["cloud", "import", "--file", list, "--product", "widget-fleet", "--json"]).stdout)
+        #expect(fromFile["updated"] as? Int == 2)
+        #expect(try run(["cloud", "import", "--file", sim.home + "/missing.txt", "--product", "1001"]).status == 3)
         let customers = try jsonArray(try run(["customers", "--product", "1001", "--json"]).stdout)
         #expect(customers.map { $0["username"] as? String } == ["jane@example.com"])
 
@@ -160,7 +168,11 @@ import Testing
                                   stdin: "dev-password\n")
         let foreverJSON = try jsonObject(forever.stdout)
         #expect(foreverJSON["expires_in"] as? Int == 0)
-        #expect(foreverJSON["expires_at"] is NSNull || foreverJSON["expires_at"] == nil)
+        #expect(foreverJSON["expires_at"] is NSNull)
+        let foreverToken = try #require(foreverJSON["access_token"] as? String)
+        let foreverWhoami = try jsonObject(transcript.record(try sim.run(["whoami", "--json"], environment: ["PARTICLE_AUTH": foreverToken])).stdout)
+        #expect(foreverWhoami["expires_at"] is NSNull)
+        #expect(Set(foreverWhoami.keys) == ["username", "expires_at", "client", "scopes", "token_source"])
 
         let revoke = transcript.record(try sim.run(["token", "revoke", "--revoke-stdin", "--json"], stdin: newToken + "\n"))
         #expect(revoke.status == 0, "stderr: \(revoke.stderr)")

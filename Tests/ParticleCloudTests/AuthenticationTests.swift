@@ -185,3 +185,26 @@ import Testing
         #expect(await fake.requests().isEmpty)
     }
 }
+
+/// A token past its `expires_at` is refused like the real cloud does.
+@Suite struct ExpiredTokenTests {
+    @Test func expiredTokenIs401Exit5() async throws {
+        var data = try FakeCloudSeed.data()
+        let expired = String(repeating: "e", count: 40)
+        data.tokens.append(try JSONDecoder().decode(FakeToken.self, from: Data("""
+            {"token":"\(expired)","kind":"user","username":"dev@example.com","expires_at":"2020-01-01T00:00:00.000Z","client":"particle"}
+            """.utf8)))
+        let server = try await FakeCloudServer.start(FakeCloud(data: data))
+        defer { Task { await server.stop() } }
+        do {
+            _ = try await CloudClient.with(CloudConfiguration(baseURL: server.url, token: expired)) { client in
+                try await client.devices().list()
+            }
+            Issue.record("expired token accepted")
+        } catch let error as CloudError {
+            #expect(error.status == 401)
+            #expect(error.apiMessage == "The access token provided has expired.")
+            #expect(error.exitStatus == .authentication)
+        }
+    }
+}

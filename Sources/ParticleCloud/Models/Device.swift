@@ -33,6 +33,32 @@ public struct Device: Codable, Equatable, Sendable {
     /// `online`, falling back to the older `connected`.
     public var isOnline: Bool { online ?? connected ?? false }
 
+    /// Writes every key, `null` when absent, so `--json` output has one stable shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(owner, forKey: .owner)
+        try container.encode(isOnline, forKey: .online)
+        try container.encode(connected ?? online, forKey: .connected)
+        try container.encode(platformID, forKey: .platformID)
+        try container.encode(productID, forKey: .productID)
+        try container.encode(lastHeard, forKey: .lastHeard)
+        try container.encode(lastHandshakeAt, forKey: .lastHandshakeAt)
+        try container.encode(lastIPAddress, forKey: .lastIPAddress)
+        try container.encode(cellular, forKey: .cellular)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(functions ?? [], forKey: .functions)
+        try container.encode(variables ?? [:], forKey: .variables)
+        try container.encode(status, forKey: .status)
+        try container.encode(serialNumber, forKey: .serialNumber)
+        try container.encode(iccid, forKey: .iccid)
+        try container.encode(imei, forKey: .imei)
+        try container.encode(systemFirmwareVersion, forKey: .systemFirmwareVersion)
+        try container.encode(development, forKey: .development)
+        try container.encode(quarantined, forKey: .quarantined)
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, name, owner, online, connected, cellular, notes, functions, variables, status, iccid, imei
         case development, quarantined
@@ -113,6 +139,13 @@ public struct ImportReply: Codable, Equatable, Sendable {
         case updated
         case nonmemberDeviceIDs = "nonmemberDeviceIds"
         case invalidDeviceIDs = "invalidDeviceIds"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(updated, forKey: .updated)
+        try container.encode(nonmemberDeviceIDs ?? [], forKey: .nonmemberDeviceIDs)
+        try container.encode(invalidDeviceIDs ?? [], forKey: .invalidDeviceIDs)
     }
 }
 

@@ -12,6 +12,17 @@ public struct Product: Codable, Equatable, Sendable {
         case platformID = "platform_id"
     }
 
+    /// Writes every key, `null` when absent (one stable `--json` shape).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(platformID, forKey: .platformID)
+        try container.encode(description, forKey: .description)
+        try container.encode(organization, forKey: .organization)
+    }
+
     public init(id: Int, name: String, slug: String? = nil, platformID: Int? = nil) {
         self.id = id
         self.name = name
@@ -25,6 +36,15 @@ public struct Organization: Codable, Equatable, Sendable {
     public var id: String
     public var name: String?
     public var slug: String?
+
+    enum CodingKeys: String, CodingKey { case id, name, slug }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(slug, forKey: .slug)
+    }
 }
 
 /// A product's customer (`GET /v1/products/:p/customers`).

@@ -16,18 +16,18 @@ struct APIUserList: AsyncParsableCommand {
 
     struct Row: Encodable {
         var username: String
-        var friendly_name: String?
+        var friendly_name: Nullable<String>
         var scopes: [String]
     }
 
     func run() async throws {
         let team = try await CloudSession(cloud).run { client in try await client.team(owner.owner).list() }
         let rows = team.filter { $0.isProgrammatic == true }
-            .map { Row(username: $0.username, friendly_name: $0.friendlyName, scopes: $0.scopes ?? []) }
+            .map { Row(username: $0.username, friendly_name: Nullable($0.friendlyName), scopes: $0.scopes ?? []) }
         if output.json { printJSON(rows); return }
         if rows.isEmpty { Terminal.write("No API users."); return }
         var table = Table("USERNAME", "NAME", "SCOPES")
-        for row in rows { table.append([row.username, row.friendly_name ?? "", row.scopes.joined(separator: " ")]) }
+        for row in rows { table.append([row.username, row.friendly_name.value ?? "", row.scopes.joined(separator: " ")]) }
         Terminal.write(table.rendered)
     }
 }

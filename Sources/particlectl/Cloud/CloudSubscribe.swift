@@ -72,11 +72,12 @@ struct CloudSubscribe: AsyncParsableCommand {
             struct Line: Encodable {
                 var name: String
                 var data: String
-                var ttl: Int?
-                var published_at: String?
-                var coreid: String?
+                var ttl: Nullable<Int>
+                var published_at: Nullable<String>
+                var coreid: Nullable<String>
             }
-            printJSON(Line(name: event.name, data: event.data, ttl: event.ttl, published_at: event.publishedAt, coreid: event.coreID))
+            printJSON(Line(name: event.name, data: event.data, ttl: Nullable(event.ttl), published_at: Nullable(event.publishedAt),
+                           coreid: Nullable(event.coreID)))
         } else {
             Terminal.write("\(event.publishedAt ?? "-")  \(event.coreID ?? "-")  \(event.name)  \(event.data)")
         }

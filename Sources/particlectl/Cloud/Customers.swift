@@ -15,14 +15,14 @@ struct Customers: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     struct Row: Encodable {
-        var id: String?
+        var id: Nullable<String>
         var username: String
         var devices: [String]
     }
 
     func run() async throws {
         let customers = try await CloudSession(cloud).run { client in try await client.customers(product: product).list() }
-        let rows = customers.map { Row(id: $0.id, username: $0.username, devices: $0.devices ?? []) }
+        let rows = customers.map { Row(id: Nullable($0.id), username: $0.username, devices: $0.devices ?? []) }
         if output.json { printJSON(rows); return }
         if rows.isEmpty { Terminal.write("No customers in product \(product)."); return }
         var table = Table("CUSTOMER", "DEVICES")

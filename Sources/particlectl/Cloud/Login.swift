@@ -21,7 +21,7 @@ struct Login: AsyncParsableCommand {
 
     struct Result: Encodable {
         var username: String
-        var expires_at: String?
+        var expires_at: Nullable<String>
         var config: String
     }
 
@@ -37,7 +37,7 @@ struct Login: AsyncParsableCommand {
         let expiresAt = expiryDate(afterSeconds: reply.expiresIn)
         try config.save(StoredCredentials(accessToken: reply.accessToken, username: username, accessTokenExpiresAt: expiresAt))
         if output.json {
-            printJSON(Result(username: username, expires_at: expiresAt, config: config.path))
+            printJSON(Result(username: username, expires_at: Nullable(expiresAt), config: config.path))
         } else {
             Terminal.write("Logged in as \(username) (token \(describeExpiry(expiresAt))); saved to \(config.path)")
         }

@@ -18,5 +18,5 @@ struct TokenCommand: AsyncParsableCommand {
 struct TokenResult: Encodable {
     var access_token: String
     var expires_in: Int
-    var expires_at: String?
+    var expires_at: Nullable<String>
 }

@@ -34,7 +34,7 @@ struct TokenCreate: AsyncParsableCommand {
         }
         let expiresAt = expiryDate(afterSeconds: reply.expiresIn)
         if output.json {
-            printJSON(TokenResult(access_token: reply.accessToken, expires_in: reply.expiresIn ?? 0, expires_at: expiresAt))
+            printJSON(TokenResult(access_token: reply.accessToken, expires_in: reply.expiresIn ?? 0, expires_at: Nullable(expiresAt)))
         } else {
             Terminal.write(reply.accessToken)
             Terminal.writeError("particlectl: new token \(describeExpiry(expiresAt))")

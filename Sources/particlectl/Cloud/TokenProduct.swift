@@ -32,7 +32,7 @@ struct TokenProduct: AsyncParsableCommand {
 func printToken(_ reply: TokenReply, json: Bool) {
     let expiresAt = expiryDate(afterSeconds: reply.expiresIn)
     if json {
-        printJSON(TokenResult(access_token: reply.accessToken, expires_in: reply.expiresIn ?? 0, expires_at: expiresAt))
+        printJSON(TokenResult(access_token: reply.accessToken, expires_in: reply.expiresIn ?? 0, expires_at: Nullable(expiresAt)))
     } else {
         Terminal.write(reply.accessToken)
         Terminal.writeError("particlectl: token \(describeExpiry(expiresAt))")

@@ -12,10 +12,10 @@ struct Whoami: AsyncParsableCommand {
     @OptionGroup var cloud: CloudOptions
     @OptionGroup var output: OutputOptions
 
-    struct Result: Encodable {
+    struct Result: Encodable, Sendable {
         var username: String
-        var expires_at: String?
-        var client: String?
+        var expires_at: Nullable<String>
+        var client: Nullable<String>
         var scopes: [String]
         var token_source: String
     }
@@ -26,13 +26,13 @@ struct Whoami: AsyncParsableCommand {
         let result = try await CloudClient.with(session.configuration(token: token.token)) { client in
             let user = try await client.tokens.user()
             let info = try await client.tokens.current()
-            return Result(username: user.username, expires_at: info.expiresAt, client: info.client,
+            return Result(username: user.username, expires_at: Nullable(info.expiresAt), client: Nullable(info.client),
                           scopes: info.scopes ?? [], token_source: token.origin.rawValue)
         }
         if output.json {
             printJSON(result)
         } else {
-            Terminal.write("\(result.username) (token from \(result.token_source), \(describeExpiry(result.expires_at)))")
+            Terminal.write("\(result.username) (token from \(result.token_source), \(describeExpiry(result.expires_at.value)))")
         }
     }
 }
