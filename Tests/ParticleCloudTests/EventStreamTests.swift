@@ -31,10 +31,10 @@ import Testing
         defer { Task { await fake.stop() } }
         let token = try await fake.devToken()
         try await fake.with(token: token) { client in
-            // Idle timeout 0.6 s, keep-alives every 0.1 s: after 1.5 s the first connection must still be the only one.
-            let subscription = try await client.events.subscribe(EventFilter(), options: StreamOptions(idleTimeout: 0.6, reconnectDelay: 0.05))
+            // Idle timeout 2 s, keep-alives every 0.1 s: after 3 s the first connection must still be the only one.
+            let subscription = try await client.events.subscribe(EventFilter(), options: StreamOptions(idleTimeout: 2, reconnectDelay: 0.05))
             defer { subscription.cancel() }
-            try await Task.sleep(nanoseconds: 1_500_000_000)
+            try await Task.sleep(nanoseconds: 3_000_000_000)
             #expect(await fake.requests().filter { $0.path == "/v1/devices/events" }.count == 1)
         }
     }
@@ -97,6 +97,22 @@ import Testing
             #expect(device.isOnline && device.platformID == 12)
         }
         #expect(await fake.cloud.snapshot().claimCodes.isEmpty)
+    }
+
+    @Test func simulatedDeviceReportsOverHTTPWithItsClaimCode() async throws {
+        let fake = try await FakeCloudFixture.start()
+        defer { Task { await fake.stop() } }
+        let token = try await fake.devToken()
+        try await fake.with(token: token) { client in
+            let code = try await client.devices().claimCode()
+            let subscription = try await client.events.subscribe(EventFilter(prefix: "spark/status"))
+            defer { subscription.cancel() }
+            let status = try await FakeCloudLink(baseURL: fake.url).reportOnline(deviceID: "0F0F0F0F0F0F0F0F0F0F0F0F",
+                                                                                 platformID: 6, claimCode: code.claimCode)
+            #expect(status == 200)
+            _ = try await subscription.waitForOnline(deviceID: "0f0f0f0f0f0f0f0f0f0f0f0f", timeout: 5)
+            #expect(try await client.devices().info(DeviceReference("0f0f0f0f0f0f0f0f0f0f0f0f")).owner == "dev@example.com")
+        }
     }
 
     @Test func waitForOnlineTimesOutWithExit4() async throws {
