@@ -95,8 +95,9 @@ public final class SerialPort {
         let all = Array(bytes)
         var offset = 0
         while offset < all.count {
-            let count = all.withUnsafeBytes { buffer in
-                Glibc.write(fd.rawValue, buffer.baseAddress! + offset, buffer.count - offset)
+            let count = all.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(fd.rawValue, base + offset, buffer.count - offset)
             }
             if count >= 0 {
                 offset += count

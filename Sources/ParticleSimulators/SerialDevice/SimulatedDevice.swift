@@ -426,7 +426,10 @@ private final class Console {
         let deadline = MonotonicClock.now + 2000
         while offset < bytes.count {
             if device.shouldStop { throw ConsoleStop() }
-            let count = bytes.withUnsafeBytes { Glibc.write(pty.master.rawValue, $0.baseAddress! + offset, $0.count - offset) }
+            let count = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(pty.master.rawValue, base + offset, buffer.count - offset)
+            }
             if count > 0 { offset += count; continue }
             // Nobody reads (the host closed the port, the buffer is full): like USB CDC, the data is dropped.
             if MonotonicClock.now > deadline { return }

@@ -19,11 +19,9 @@ struct SerialClaim: ParsableCommand {
     @Option(help: ArgumentHelp("The 63-character claim code.", valueName: "code"))
     var code: String
 
-    func validate() throws {
-        if let problem = ClaimCodeDialogue.problem(with: code) { throw ValidationError(problem) }
-    }
-
     func run() throws {
+        // Checked before the port is even opened: one line, exit 2.
+        if let problem = ClaimCodeDialogue.problem(with: code) { throw UserError(.usage, problem) }
         let client = try connection.openClient()
         defer { client.close() }
         try client.setClaimCode(code)
