@@ -136,6 +136,30 @@ struct ProvisionTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains(":2:2: error: #error sensor pin not defined"))
         #expect(result.stderr.contains("particlectl: the firmware did not compile"))
+        // Fixed: the next flash goes through and verifies.
+        let fixed = try world.particlectl(["firmware", "flash", world.serialDeviceID, "functionVar", "--verify"])
+        #expect(fixed.status == 0, "stderr: \(fixed.stderr)")
+        #expect(fixed.stdout == "functionVar flashed and verified on \(world.serialDeviceID)\n")
+    }
+
+    @Test func productCustomerOwnsTheDevice() throws {
+        let world = try SimulatedWorldFixture()
+        var environment = world.environment
+        environment["PARTICLE_CLIENT_SECRET"] = "widget-fleet-secret"
+        let result = try ToolRunner.particlectl(
+            ["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet", "--password-stdin",
+             "--product", "1001", "--customer", "jane@example.com", "--client-id", "widget-fleet-2468", "--json"],
+            stdin: Self.password + "\n", environment: environment, timeout: 60)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let summary = try summary(result)
+        #expect(summary["owner"] as? String == "jane@example.com")
+        #expect(summary["product"] as? String == "1001")
+        #expect(summary["platform"] as? String == "photon")
+        #expect(!result.stdout.contains("widget-fleet-secret") && !result.stderr.contains("widget-fleet-secret"))
+
+        let missing = try world.particlectl(["provision", "--softap", "--ssid", "HomeNet", "--customer", "jane@example.com"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("--customer needs --product and --client-id"))
     }
 
     @Test func flashVerifyThroughTheFirmwareCommand() throws {
