@@ -174,8 +174,9 @@ import Testing
         #expect(foreverWhoami["expires_at"] is NSNull)
         #expect(Set(foreverWhoami.keys) == ["username", "expires_at", "client", "scopes", "token_source"])
 
-        let revoke = transcript.record(try sim.run(["token", "revoke", "--revoke-stdin", "--json"], stdin: newToken + "\n"))
+        let revoke = transcript.record(try sim.run(["token", "revoke", "--revoke-stdin", "--json", "--verbose"], stdin: newToken + "\n"))
         #expect(revoke.status == 0, "stderr: \(revoke.stderr)")
+        #expect(revoke.stderr.contains("particlectl: DELETE /v1/access_tokens/…\n"))
         let revoked = transcript.record(try sim.run(["whoami"], environment: ["PARTICLE_AUTH": newToken]))
         #expect(revoked.status == 5)
         #expect(revoked.stderr.contains("run `particlectl login`"))

@@ -117,6 +117,27 @@ func jsonArray(_ text: String) throws -> [[String: Any]] {
         #expect(info.st_mode & 0o777 == 0o600)
     }
 
+    @Test func customSeedFixtureIsServedAndABadOneIsRefused() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("particlectl-seed-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let seed = folder + "/seed.json"
+        try """
+            {"users":[{"username":"solo@example.com","password":"pw"}],
+             "devices":[{"id":"aaaaaaaaaaaaaaaaaaaaaaaa","name":"lonely","platform_id":32,"owner":"solo@example.com",
+                         "online":true,"functions":[],"variables":{"t":21.5}}]}
+            """.write(toFile: seed, atomically: true, encoding: .utf8)
+        let sim = try SimCloudProcess(extraArguments: ["--seed", seed])
+        defer { sim.stop() }
+        let login = try sim.run(["login", "--username", "solo@example.com", "--password-stdin"], stdin: "pw\n")
+        #expect(login.status == 0)
+        #expect(try sim.run(["cloud", "get", "lonely", "t"]).stdout == "21.5\n")
+
+        try "{\"users\": 5}".write(toFile: seed, atomically: true, encoding: .utf8)
+        let bad = try ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", "127.0.0.1:0", "--seed", seed], timeout: 20)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("is not a fake-cloud fixture"))
+    }
+
     @Test func badListenAddressIsUsageError() throws {
         let result = try ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", "nowhere"], timeout: 20)
         #expect(result.status == 2)
