@@ -43,6 +43,19 @@ import Testing
         for result in transcript.quiet { #expect(!(result.stdout + result.stderr).contains(token)) }
     }
 
+    @Test func expiredStoredTokenIsRefusedLocallyWithExit5() async throws {
+        let sim = try SimCloudProcess()
+        defer { sim.stop() }
+        try FileManager.default.createDirectory(atPath: sim.home + "/config/particlectl", withIntermediateDirectories: true)
+        try #"{"access_token":"0123456789abcdef0123456789abcdef01234567","access_token_expires_at":"2020-01-01T00:00:00.000Z"}"#
+            .write(toFile: sim.configPath, atomically: true, encoding: .utf8)
+        let result = try sim.run(["cloud", "devices"])
+        #expect(result.status == 5)
+        #expect(result.stderr == "particlectl: the stored access token expired on 2020-01-01T00:00:00.000Z; run `particlectl login`\n")
+        let requests = try #require(try await sim.sim("GET", "/_sim/requests") as? [Any])
+        #expect(requests.isEmpty)
+    }
+
     @Test func mfaLoginRetriesTheCodeUpToThreeTimes() throws {
         let sim = try SimCloudProcess()
         defer { sim.stop() }

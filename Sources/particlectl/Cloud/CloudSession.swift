@@ -44,7 +44,20 @@ struct CloudSession {
         if options.tokenStdin && (stdinToken ?? "").isEmpty {
             throw UserError(.usage, "--token-stdin given but stdin held no token")
         }
-        return try TokenLookup(stdinToken: stdinToken, config: config).require()
+        let found = try TokenLookup(stdinToken: stdinToken, config: config).require()
+        if found.origin == .config, let expiry = try? config.load()?.accessTokenExpiresAt,
+           let date = Self.parseDate(expiry), date < Date() {
+            throw UserError(.authentication, "the stored access token expired on \(expiry); run `particlectl login`")
+        }
+        return found
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 
     func configuration(token: String?) -> CloudConfiguration {
