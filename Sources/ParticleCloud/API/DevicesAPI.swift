@@ -1,4 +1,5 @@
 import Foundation
+import ParticleCore
 
 /// Device calls: list, info, rename, notes, ping, variables, functions, claiming and product import.
 /// With `product`, the product variant of each path (`/v1/products/:p/…`) is used where the API has one.
@@ -87,7 +88,7 @@ public struct DevicesAPI: Sendable {
     /// `POST /v1/products/:p/devices` `id=…`, once per device; the replies are summed. Needs `product`.
     public func importDevices(_ ids: [String]) async throws -> ImportReply {
         guard product != nil else {
-            throw CloudError(kind: .remote, message: "importing devices needs a product (--product)")
+            throw UserError(.usage, "importing devices needs a product (--product)")
         }
         var total = ImportReply(updated: 0, nonmemberDeviceIDs: [], invalidDeviceIDs: [])
         for id in ids {
