@@ -138,6 +138,15 @@ func jsonArray(_ text: String) throws -> [[String: Any]] {
         #expect(bad.stderr.contains("is not a fake-cloud fixture"))
     }
 
+    @Test func portInUseIsExit6() throws {
+        let sim = try SimCloudProcess()
+        defer { sim.stop() }
+        let address = String(sim.url.dropFirst("http://".count))
+        let second = try ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", address], timeout: 20)
+        #expect(second.status == 6)
+        #expect(second.stderr.hasPrefix("particlectl sim: cannot listen on \(address)"))
+    }
+
     @Test func badListenAddressIsUsageError() throws {
         let result = try ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", "nowhere"], timeout: 20)
         #expect(result.status == 2)
