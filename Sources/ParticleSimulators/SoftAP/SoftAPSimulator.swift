@@ -269,7 +269,7 @@ public final class SoftAPSimulator: @unchecked Sendable {
             case "/hello": response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nSoft AP Setup"
             default: response = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
             }
-            emit(.rejected(transport: .http, command: path, reason: String(response.prefix(while: { $0 != "\r" }))))
+            emit(.rejected(transport: .http, command: path, reason: response.components(separatedBy: "\r\n").first ?? ""))
             _ = try? connection.writeAll(Array(response.utf8), deadline: MonotonicDeadline(seconds: 5))
             return
         }
@@ -328,6 +328,7 @@ public final class SoftAPSimulator: @unchecked Sendable {
         if name == "scan-ap" {
             // Entries stream out while the scan runs.
             let pieces = locked { photon.scanPieces }
+            emit(.replied(transport: transport, command: name, reply: "\(pieces.count - 2) networks"))
             return .pieces(pieces)
         }
         let (reply, before, after) = locked { () -> (SimulatedPhoton.Reply, SimulatedPhoton, SimulatedPhoton) in

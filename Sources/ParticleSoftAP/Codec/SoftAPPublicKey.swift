@@ -45,6 +45,18 @@ public struct SoftAPPublicKey: Sendable {
     /// SHA-256 of the SubjectPublicKeyInfo DER, lower-case hex.
     public var fingerprint: String { Hex.encode(Array(SHA256.hash(data: derRepresentation))) }
 
+    /// PEM ("PUBLIC KEY", SubjectPublicKeyInfo), as `openssl rsa -pubin` reads it.
+    public var pemRepresentation: String {
+        let base64 = Data(derRepresentation).base64EncodedString()
+        var lines: [Substring] = []
+        var rest = Substring(base64)
+        while !rest.isEmpty {
+            lines.append(rest.prefix(64))
+            rest = rest.dropFirst(64)
+        }
+        return "-----BEGIN PUBLIC KEY-----\n" + lines.joined(separator: "\n") + "\n-----END PUBLIC KEY-----"
+    }
+
     /// The 294-byte slot in upper-case hex, exactly as a device sends it.
     public var deviceHex: String {
         Hex.encode(derRepresentation + [UInt8](repeating: 0, count: max(0, 294 - derRepresentation.count))).uppercased()

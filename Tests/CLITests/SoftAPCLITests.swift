@@ -1,0 +1,225 @@
+import Foundation
+import Glibc
+import Testing
+
+/// A `particlectl-sim softap` process on free loopback ports, stopped by its pid.
+final class SoftAPSimProcess {
+    let process = Process()
+    let collector = OutputCollector()
+    private(set) var tcp = ""
+    private(set) var http = ""
+    private(set) var deviceID = ""
+    private(set) var firstLine = ""
+
+    init(_ extra: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: ToolRunner.particlectlSim)
+        process.arguments = ["softap", "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--scan-ms", "20"] + extra
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let collector = collector
+        out.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .out) }
+        err.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .err) }
+        try process.run()
+        // The first three lines say where it listens; wait for them, with a deadline.
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            let lines = collector.contents.0.split(separator: "\n").map(String.init)
+            if let first = lines.first, first.hasPrefix("{"),
+               let object = try? JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: String] {
+                firstLine = first
+                tcp = object["tcp"] ?? ""
+                http = object["http"] ?? ""
+                deviceID = object["id"] ?? ""
+                return
+            }
+            if lines.count >= 3 {
+                firstLine = lines[0]
+                tcp = lines[0].replacingOccurrences(of: "tcp ", with: "")
+                http = lines[1].replacingOccurrences(of: "http ", with: "")
+                deviceID = lines[2].replacingOccurrences(of: "device ", with: "")
+                return
+            }
+            if !process.isRunning { break }
+            usleep(10_000)
+        }
+        stop()
+        throw SimulatorDidNotStart(output: collector.contents.0 + collector.contents.1)
+    }
+
+    struct SimulatorDidNotStart: Error { var output: String }
+
+    func address(_ transport: String) -> String { transport == "tcp" ? tcp : http }
+
+    /// Stops it (SIGTERM, then SIGKILL after a deadline) and returns everything it printed.
+    @discardableResult
+    func stop() -> String {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        let (out, err) = collector.contents
+        return out + err
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+@Suite("particlectl softap against the simulated device")
+struct SoftAPCLITests {
+    static let password = "correct horse battery"
+    static let claimCode = "Yq/0m+Hk9ZxT" + String(repeating: "b", count: 51)
+    static let transports = ["tcp", "http"]
+
+    func softap(_ sim: SoftAPSimProcess, _ transport: String, _ arguments: [String], stdin: String? = nil,
+                timeout: Double = 30) throws -> ToolResult {
+        let command = arguments[0]
+        return try ToolRunner.particlectl(
+            ["softap", command, "--address", sim.address(transport), "--protocol", transport] + arguments.dropFirst(),
+            stdin: stdin, timeout: timeout)
+    }
+
+    @Test("setup configures the simulator end to end", arguments: transports)
+    func setup(transport: String) throws {
+        let sim = try SoftAPSimProcess()
+        let result = try softap(sim, transport, ["setup", "--ssid", "HomeNet", "--password-stdin", "--claim-code", Self.claimCode],
+                                stdin: Self.password + "\n")
+        let log = sim.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.timedOut)
+        #expect(result.stdoutLines.last == sim.deviceID)
+        #expect(result.stdoutLines.count >= 6)
+        #expect(result.stderr.isEmpty)
+        #expect(log.contains("event: claim-code-set claim_code=\(Self.claimCode)"))
+        #expect(log.contains("event: wifi-saved ssid=HomeNet security=wpa2_aes channel=6 password=********"))
+        #expect(log.contains("event: joined ssid=HomeNet"))
+        for text in [result.stdout, result.stderr, log] { #expect(!text.contains(Self.password)) }
+    }
+
+    @Test("setup --json prints one object with a stable shape", arguments: transports)
+    func setupJSON(transport: String) throws {
+        let sim = try SoftAPSimProcess(["--device-id", "320020001847333531323135"])
+        let result = try softap(sim, transport, ["setup", "--ssid", "Café Libre", "--json"])
+        sim.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "{\"channel\":11,\"claim_code_set\":false,\"claimed\":false,\"connect\":\"acknowledged\",\"id\":\"320020001847333531323135\",\"security\":\"open\",\"ssid\":\"Café Libre\"}\n")
+    }
+
+    @Test("info --json", arguments: transports)
+    func info(transport: String) throws {
+        let sim = try SoftAPSimProcess(["--device-id", "ABCDEF001847333531323135", "--claimed"])
+        let result = try softap(sim, transport, ["info", "--json"])
+        sim.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "{\"claimed\":true,\"id\":\"abcdef001847333531323135\",\"version\":2}\n")
+    }
+
+    @Test("scan: table and JSON")
+    func scan() throws {
+        let sim = try SoftAPSimProcess()
+        let table = try softap(sim, "tcp", ["scan"])
+        let json = try softap(sim, "http", ["scan", "--json"])
+        sim.stop()
+        #expect(table.status == 0)
+        #expect(table.stdoutLines.first?.hasPrefix("SSID") == true)
+        #expect(table.stdout.contains("CorpNet"))
+        #expect(table.stdout.contains("wpa2_mixed_ent"))
+        #expect(json.status == 0)
+        #expect(json.stdout.hasPrefix("[{\"channel\":6,\"rssi\":-48,\"sec\":4194308,\"security\":\"wpa2_aes\",\"ssid\":\"HomeNet\"},"))
+    }
+
+    @Test("public-key: size and fingerprint")
+    func publicKey() throws {
+        let sim = try SoftAPSimProcess()
+        let result = try softap(sim, "tcp", ["public-key", "--json"])
+        sim.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("{\"bits\":1024,\"fingerprint\":\""))
+        #expect(result.stdout.contains("-----BEGIN PUBLIC KEY-----"))
+    }
+
+    @Test("claim, configure and connect one by one", arguments: transports)
+    func stepByStep(transport: String) throws {
+        let sim = try SoftAPSimProcess()
+        let claim = try softap(sim, transport, ["claim", "--code", Self.claimCode, "--json"])
+        let configure = try softap(sim, transport, ["configure", "--ssid", "HomeNet", "--security", "wpa2_aes", "--channel", "6",
+                                                    "--password-stdin", "--json"], stdin: Self.password)
+        let connect = try softap(sim, transport, ["connect", "--json"])
+        let log = sim.stop()
+        #expect(claim.stdout == "{\"claim_code_set\":true}\n")
+        #expect(configure.stdout == "{\"channel\":6,\"configured\":true,\"sec\":4194308,\"security\":\"wpa2_aes\",\"ssid\":\"HomeNet\"}\n")
+        #expect(connect.stdout == "{\"connect\":\"acknowledged\"}\n")
+        #expect(log.contains("event: joined ssid=HomeNet claim_code=\(Self.claimCode)"))
+    }
+
+    @Test("--verbose shows the exchange on stderr but never the password")
+    func verbose() throws {
+        let sim = try SoftAPSimProcess()
+        let result = try softap(sim, "tcp", ["configure", "--ssid", "HomeNet", "--password-stdin", "--verbose"],
+                                stdin: Self.password + "\n")
+        sim.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("configure-ap"))
+        #expect(!result.stderr.contains(Self.password))
+        #expect(!result.stdout.contains(Self.password))
+    }
+
+    /// Each fault or refusal: the exit code and one stderr line (a typed error, never a hang or a trace).
+    static let failures: [(String, [String], [String], Int32, String)] = [
+        ("stall", ["--fault", "stall"], ["info", "--timeout", "1", "--attempts", "1"], 4, "did not finish its version reply"),
+        ("garbage", ["--fault", "garbage"], ["info", "--attempts", "1"], 1, "reply is not valid"),
+        ("drop", ["--fault", "drop"], ["info", "--attempts", "1"], 6, "closed in the middle"),
+        ("empty", ["--fault", "empty@device-id"], ["info"], 1, "device rejected the request"),
+        ("refuse", ["--fault", "refuse"], ["info", "--attempts", "1"], 6, "cannot connect"),
+        ("not found", [], ["configure", "--ssid", "Elsewhere", "--password-stdin"], 3, "no network named \"Elsewhere\""),
+        ("short password", [], ["configure", "--ssid", "HomeNet", "--password-stdin"], 2, "8 to 64 characters"),
+        ("out of range", [], ["configure", "--ssid", "Elsewhere", "--security", "wpa2_aes", "--password-stdin"], 1, "cannot see that network"),
+        ("claim too long", [], ["claim", "--code", String(repeating: "c", count: 64)], 2, "at most 63"),
+        ("unknown security", [], ["configure", "--ssid", "X", "--security", "wpa9"], 2, "unknown --security"),
+    ]
+
+    @Test("faults and refusals: exit code and one clear line", arguments: failures)
+    func failure(name: String, simArguments: [String], arguments: [String], status: Int32, message: String) throws {
+        let sim = try SoftAPSimProcess(simArguments)
+        let stdin = name == "short password" ? "short\n" : Self.password + "\n"
+        let result = try softap(sim, "tcp", arguments, stdin: stdin, timeout: 20)
+        sim.stop()
+        #expect(!result.timedOut)
+        #expect(result.status == status, "\(name): \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(name): \(result.stderr)")
+        if status != 2 {
+            #expect(result.stderr.hasPrefix("particlectl: "))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        #expect(!result.stderr.contains(Self.password))
+        #expect(!result.stderr.contains("short\n"))
+    }
+
+    @Test("a lost connect-ap reply still reports the command as sent")
+    func lostConnectReply() throws {
+        let sim = try SoftAPSimProcess(["--fault", "lose-reply@connect-ap"])
+        let result = try softap(sim, "tcp", ["connect", "--json"])
+        let log = sim.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "{\"connect\":\"sent\"}\n")
+        // Sent once: one request line.
+        #expect(log.components(separatedBy: "event: request transport=tcp command=connect-ap").count == 2, "\(log)")
+    }
+
+    @Test("the simulator prints its addresses as JSON and masks passwords in its JSON events")
+    func simulatorJSON() throws {
+        let sim = try SoftAPSimProcess(["--json"])
+        let first = sim.firstLine
+        let result = try softap(sim, "tcp", ["configure", "--ssid", "HomeNet", "--password-stdin"], stdin: Self.password)
+        let log = sim.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(log.contains("\"password\":\"********\""))
+        #expect(!log.contains(Self.password))
+        #expect(first.hasPrefix("{\"http\":\"127.0.0.1:"))
+        #expect(first.contains("\"id\":\""))
+        #expect(first.contains("\"tcp\":\"127.0.0.1:"))
+    }
+}
