@@ -55,7 +55,11 @@ public actor FakeCloud {
             method: request.method, path: request.path, query: request.rawQuery,
             contentType: request.headers["content-type"], authorization: request.headers["authorization"],
             body: String(decoding: request.body, as: UTF8.self), status: status))
+        // A long demo run keeps only the most recent requests.
+        if requests.count > Self.maximumRecordedRequests { requests.removeFirst(requests.count - Self.maximumRecordedRequests) }
     }
+
+    static let maximumRecordedRequests = 10_000
 
     // MARK: Routing
 
