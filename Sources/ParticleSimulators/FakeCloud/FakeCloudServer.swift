@@ -62,7 +62,6 @@ struct FakeCloudResponder: HTTPResponder {
     let cloud: FakeCloud
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        var request = request
         let body = try await request.body.collect(upTo: 8 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
