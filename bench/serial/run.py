@@ -2,25 +2,25 @@
 """`make bench` for the serial console: `particlectl serial identify` against the simulated device, each run a cold
 process, beside the same round trip by a tiny C program and by a Python termios script. Prints medians and ratios.
 
-Usage: bench/serial/run.py BIN_DIR [runs]   (BIN_DIR holds particlectl and particlectl-sim)
+Usage: bench/serial/run.py PARTICLECTL PARTICLECTL_SIM [runs]
 """
 import os, statistics, subprocess, sys, tempfile, time
 
 def main():
-    bin_dir = sys.argv[1]
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    particlectl, simulator = sys.argv[1], sys.argv[2]
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 100
     here = os.path.dirname(os.path.abspath(__file__))
     c_binary = os.path.join(tempfile.gettempdir(), "particlectl-bench-identify")
     subprocess.run(["cc", "-O2", "-o", c_binary, os.path.join(here, "identify.c")], check=True)
 
-    sim = subprocess.Popen([os.path.join(bin_dir, "particlectl-sim"), "device"], stdout=subprocess.PIPE, text=True)
+    sim = subprocess.Popen([simulator, "device"], stdout=subprocess.PIPE, text=True)
     try:
         first = sim.stdout.readline().strip()
         if not first.startswith("port: "):
             sys.exit(f"simulator did not start: {first!r}")
         port = first[len("port: "):]
         commands = {
-            "particlectl serial identify": [os.path.join(bin_dir, "particlectl"), "serial", "identify", "--port", port],
+            "particlectl serial identify": [particlectl, "serial", "identify", "--port", port],
             "C (termios)": [c_binary, port],
             "Python (termios)": [sys.executable, os.path.join(here, "identify.py"), port],
         }
