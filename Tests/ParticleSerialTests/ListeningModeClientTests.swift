@@ -48,6 +48,15 @@ struct ListeningModeClientTests {
         }
     }
 
+    @Test func theClaimedFlagFollowsWhatTheCloudSays() throws {
+        try withDevice { client, device in
+            let before = try client.isClaimed()
+            device.isClaimed = true
+            let after = try client.isClaimed()
+            #expect(!before && after)
+        }
+    }
+
     @Test func aClaimCodeOfTheWrongLengthIsRefusedBeforeSending() throws {
         try withDevice { client, device in
             let error = #expect(throws: UserError.self) { try client.setClaimCode("short") }

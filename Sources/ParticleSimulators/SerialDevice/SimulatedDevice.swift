@@ -62,6 +62,12 @@ public final class SimulatedDevice: @unchecked Sendable {
     /// The last Wi-Fi credentials saved with `w`.
     public var wifiCredentials: WiFiCredentials? { lock.withLock { state.wifi } }
 
+    /// Whether `c` answers "yes". A fake cloud sets it once the device has "come online" with its claim code.
+    public var isClaimed: Bool {
+        get { lock.withLock { state.claimed } }
+        set { lock.withLock { state.claimed = newValue } }
+    }
+
     /// Waits (blocking, bounded) until the device thread has ended.
     public func waitUntilStopped(seconds: Double) -> Bool {
         if finished.wait(timeout: .now() + seconds) == .success {
