@@ -61,6 +61,26 @@ import Testing
         }
     }
 
+    @Test func organizationAPIUsers() async throws {
+        let fake = try await FakeCloudFixture.start()
+        defer { Task { await fake.stop() } }
+        let admin = try await fake.devToken()
+        let created = try await fake.with(token: admin) { client in
+            try await client.team(.organization("acme")).createAPIUser(name: "Org Reporter", scopes: ["devices:list", "events:get"])
+        }
+        #expect(await fake.lastRequest()?.path == "/v1/orgs/acme/team")
+        #expect(created.username.hasPrefix("org-reporter+"))
+        let members = try await fake.with(token: admin) { client in try await client.team(.organization("acme")).list() }
+        #expect(members.first { $0.username == created.username }?.scopes == ["devices:list", "events:get"])
+        #expect(members.contains { $0.username == "dev@example.com" && $0.role?.name == "Administrator" })
+        // An organization API user cannot use a product outside its organization.
+        await #expect(throws: CloudError.self) {
+            _ = try await fake.with(token: created.token) { client in try await client.devices(product: "1001").list() }
+        }
+        try await fake.with(token: admin) { client in try await client.team(.organization("acme")).delete(username: created.username) }
+        #expect(await fake.lastRequest()?.path == "/v1/orgs/acme/team/\(created.username)")
+    }
+
     @Test func malformedScopesAreRejectedBeforeSending() async throws {
         let fake = try await FakeCloudFixture.start()
         defer { Task { await fake.stop() } }
