@@ -72,6 +72,8 @@ public struct ProvisioningError: ParticleError {
     }
 
     public var message: String {
-        "step '\(step.rawValue)' (\(step.doing)) failed: \(cause); rerun the same command to continue — steps already done are skipped"
+        let failed = "step '\(step.rawValue)' (\(step.doing)) failed: \(cause)"
+        // Once the device is known, a rerun picks up where this one stopped.
+        return step == .identify ? failed : failed + "; rerun the same command to continue — steps already done are skipped"
     }
 }
