@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ParticleCloud
 import ParticleCore
+import ParticleFirmware
 import ParticleHardware
 import ParticleProvisioning
 import ParticleSoftAP
@@ -64,8 +65,9 @@ struct Provision: AsyncParsableCommand {
         if customer != nil && (product == nil || clientID == nil) {
             throw ValidationError("--customer needs --product and --client-id (the secret from --secret-stdin or PARTICLE_CLIENT_SECRET)")
         }
-        if let firmware, BundledFirmwareName.isKnown(firmware) == false {
-            throw ValidationError("--firmware takes a bundled firmware: \(BundledFirmwareName.list)")
+        if let firmware, BundledFirmware.named(firmware) == nil {
+            let names = BundledFirmware.all.map(\.name).joined(separator: ", ")
+            throw ValidationError("--firmware takes a bundled firmware: \(names)")
         }
         guard timeout > 0, onlineTimeout > 0 else { throw ValidationError("timeouts must be positive") }
         guard SoftAPAddress.Transport(rawValue: transport) != nil else {
@@ -134,12 +136,6 @@ struct Provision: AsyncParsableCommand {
         return try Prompt.ask("Wi-Fi password for \(ssid) (empty for an open network): ", secret: true,
                               hint: "pipe the password with --password-stdin")
     }
-}
-
-/// The bundled firmware names `--firmware` accepts.
-enum BundledFirmwareName {
-    static func isKnown(_ name: String) -> Bool { (try? FirmwareSelection.resolve([name]))?.manifest != nil }
-    static var list: String { "functionVar, functionVarPub" }
 }
 
 /// Human progress lines for workflows, on stderr.

@@ -17,7 +17,10 @@ enum ErrorReporter {
             if !text.isEmpty { Terminal.write(text) }
             return ExitStatus.ok.rawValue
         }
-        if !text.isEmpty { Terminal.writeError(text) }
+        // Bad usage: one line saying what is wrong and where the help is, not the whole usage block.
+        let message = Particlectl.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        let firstLine = message.split(separator: "\n").first.map(String.init) ?? text
+        Terminal.writeError("particlectl: \(firstLine) (see --help)")
         return ExitStatus.usage.rawValue
     }
 }
