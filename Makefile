@@ -36,6 +36,7 @@ bench: build
 fuzz: deps
 	@bash fuzz/serial/run.sh $(FUZZ_SECONDS)
 	@bash fuzz/cloud/run.sh $(FUZZ_SECONDS)
+	@bash fuzz/softap/run.sh $(FUZZ_SECONDS)
 
 install: deps
 	$(SWIFT) build -c release

@@ -79,9 +79,11 @@ public struct HTTPReplyFramer: SoftAPReplyFraming {
         }
         switch framing {
         case .chunked?:
-            do {
-                body += try chunks.feed(Array(rest))
-            } catch {
+            let decoded = chunks.feed(Array(rest))
+            body += decoded.body
+            if decoded.malformed {
+                // Whatever follows a complete reply does not matter (the pieces may have ended sooner).
+                if case let .complete(value, _) = JSONReader.parse(body) { return value }
                 throw invalid("bad chunked encoding")
             }
         case .length?, .untilClose?:
@@ -184,14 +186,24 @@ struct ChunkedDecoder {
 
     var isFinished: Bool { state == .finished }
 
-    /// Returns the body bytes contained in `bytes`.
-    mutating func feed(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// Returns the body bytes contained in `bytes`, and whether the encoding broke (the bytes before the break are
+    /// still returned, so the outcome does not depend on how the stream was cut into pieces).
+    mutating func feed(_ bytes: [UInt8]) -> (body: [UInt8], malformed: Bool) {
         var out: [UInt8] = []
+        do {
+            try decode(bytes, into: &out)
+            return (out, false)
+        } catch {
+            return (out, true)
+        }
+    }
+
+    private mutating func decode(_ bytes: [UInt8], into out: inout [UInt8]) throws {
         var index = 0
         while index < bytes.count {
             switch state {
             case .finished:
-                return out  // Trailers and anything after the last chunk are ignored.
+                return  // Trailers and anything after the last chunk are ignored.
             case var .size(line):
                 let byte = bytes[index]
                 index += 1
@@ -219,7 +231,6 @@ struct ChunkedDecoder {
                 }
             }
         }
-        return out
     }
 
     private static func chunkStart(_ line: [UInt8]) throws -> State {
