@@ -144,6 +144,9 @@ struct DiscoveryTests {
     @Test func watchRejectsBadOptionsWithUsageExit() throws {
         let result = try ToolRunner.particlectl(["serial", "watch", "--timeout", "0"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("--timeout must be positive"))
+        #expect(result.stderr == "particlectl: --timeout must be positive (see --help)\n")
+        let unknown = try ToolRunner.particlectl(["serial", "list", "--bogus"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr == "particlectl: Unknown option '--bogus' (see --help)\n")
     }
 }
