@@ -142,6 +142,21 @@ struct ProvisionTests {
         #expect(fixed.stdout == "functionVar flashed and verified on \(world.serialDeviceID)\n")
     }
 
+    @Test func productImportThenUserClaim() throws {
+        let world = try SimulatedWorldFixture()
+        let result = try world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",
+                                            "--password-stdin", "--product", "widget-fleet", "--json"],
+                                           stdin: Self.password + "\n")
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let summary = try summary(result)
+        #expect(steps(summary).map(\.0).prefix(3) == ["identify", "check-cloud", "import"])
+        #expect(steps(summary).first { $0.0 == "import" }?.1 == "done")
+        #expect(summary["owner"] as? String == "dev@example.com")
+        let listed = try world.particlectl(["cloud", "devices", "--product", "widget-fleet", "--json"])
+        #expect(listed.status == 0, "stderr: \(listed.stderr)")
+        #expect(listed.stdout.contains(world.softAPDeviceID))
+    }
+
     @Test func productCustomerOwnsTheDevice() throws {
         let world = try SimulatedWorldFixture()
         var environment = world.environment
