@@ -32,6 +32,7 @@ demo: build
 bench: build
 	@bash bench/provision/run.sh
 	@bash bench/serial/run.sh
+	@bash bench/softap/run.sh
 
 fuzz: deps
 	@bash fuzz/serial/run.sh $(FUZZ_SECONDS)

@@ -111,6 +111,14 @@ struct ReplyFramingTests {
             == .failure(.invalidReply(command: .version, reason: "bad chunked encoding")))
     }
 
+    @Test("HTTP: a broken chunk after a complete reply does not matter, however the bytes were cut")
+    func httpBrokenChunkAfterJSON() {
+        let stream = bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"r\":0}\r\n0\r\u{1A}\r\n")
+        let expected: Result<JSONValue?, SoftAPError> = .success(.object([("r", .number("0"))]))
+        #expect(run(HTTPReplyFramer(command: .set), [stream], eof: false) == expected)
+        #expect(run(HTTPReplyFramer(command: .set), stream.map { [$0] }, eof: false) == expected)
+    }
+
     @Test("JSON nested beyond the limit is rejected, not recursed into")
     func deepNesting() {
         let deep = "{\"a\":" + String(repeating: "[", count: 10_000)
