@@ -198,6 +198,49 @@ struct SoftAPCLITests {
         #expect(!result.stderr.contains("short\n"))
     }
 
+    /// Runs `particlectl ARGS…` on a real pseudo-terminal (Python's pty module), answers the password prompt with the
+    /// password given on the helper's stdin, and returns everything the terminal showed.
+    static let ptyHelper = """
+        import os, pty, select, sys, time
+        password = sys.stdin.readline().rstrip("\\n")
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(sys.argv[1], sys.argv[1:])
+        out, sent, deadline = b"", False, time.time() + 20
+        while time.time() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            if not sent and b"Wi-Fi password for" in out:
+                os.write(fd, password.encode() + b"\\n")
+                sent = True
+        _, status = os.waitpid(pid, 0)
+        sys.stdout.write(out.decode(errors="replace"))
+        sys.exit(os.waitstatus_to_exitcode(status))
+        """
+
+    @Test("without --password-stdin the password is asked for on the terminal, without echo")
+    func passwordPrompt() throws {
+        let sim = try SoftAPSimProcess()
+        let result = try ToolRunner.run(
+            "/usr/bin/python3",
+            ["-c", Self.ptyHelper, ToolRunner.particlectl, "softap", "configure", "--address", sim.tcp, "--ssid", "HomeNet"],
+            stdin: Self.password + "\n", timeout: 30)
+        let log = sim.stop()
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("Wi-Fi password for HomeNet: "))
+        #expect(result.stdout.contains("Wi-Fi credentials for HomeNet stored"))
+        #expect(!result.stdout.contains(Self.password))
+        #expect(log.contains("event: wifi-saved ssid=HomeNet security=wpa2_aes channel=6 password=********"))
+    }
+
     @Test("a lost connect-ap reply still reports the command as sent")
     func lostConnectReply() throws {
         let sim = try SoftAPSimProcess(["--fault", "lose-reply@connect-ap"])
