@@ -241,6 +241,33 @@ struct SoftAPCLITests {
         #expect(log.contains("event: wifi-saved ssid=HomeNet security=wpa2_aes channel=6 password=********"))
     }
 
+    @Test("enterprise networks: PEAP and EAP-TLS from files")
+    func enterprise() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("softap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = ["cert.pem": "-----BEGIN CERTIFICATE-----\nMIIB/+\n-----END CERTIFICATE-----\n",
+                     "key.pem": "-----BEGIN PRIVATE KEY-----\nMIIE/+\n-----END PRIVATE KEY-----\n"]
+        for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let sim = try SoftAPSimProcess()
+        let peap = try softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--eap", "peap", "--identity", "alice",
+                                           "--password-stdin", "--json"], stdin: "s3cret-corp\n")
+        let tls = try softap(sim, "http", ["configure", "--ssid", "CorpNet", "--eap", "tls",
+                                           "--certificate", folder.appendingPathComponent("cert.pem").path,
+                                           "--private-key", folder.appendingPathComponent("key.pem").path])
+        let missing = try softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--password-stdin"], stdin: "s3cret-corp\n")
+        let log = sim.stop()
+        #expect(peap.status == 0, "\(peap.stderr)")
+        #expect(peap.stdout == "{\"channel\":36,\"configured\":true,\"sec\":37748742,\"security\":\"wpa2_mixed_ent\",\"ssid\":\"CorpNet\"}\n")
+        #expect(tls.status == 0, "\(tls.stderr)")
+        #expect(log.contains("event: wifi-saved ssid=CorpNet security=wpa2_mixed_ent channel=36 password=******** identity=alice"))
+        #expect(log.contains("private_key=********"))
+        #expect(!log.contains("s3cret-corp"))
+        #expect(!log.contains("MIIE"))
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("enterprise network"))
+    }
+
     @Test("a lost connect-ap reply still reports the command as sent")
     func lostConnectReply() throws {
         let sim = try SoftAPSimProcess(["--fault", "lose-reply@connect-ap"])

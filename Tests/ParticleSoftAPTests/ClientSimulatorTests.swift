@@ -238,6 +238,23 @@ struct ClientSimulatorTests {
         }
     }
 
+    @Test("an SSID with a quote makes the device's unescaped scan reply invalid: a typed error, no hang")
+    func unescapedQuote() async throws {
+        let quoted = SimulatedWiFiNetwork(ssid: "Bob's \"Net\"", security: .open, channel: 3)
+        try await withSimulator(.tcp, configure: { $0.networks = [quoted] }, options: { $0.attempts = 1 }) {
+            (client: SoftAPClient, _: SoftAPSimulator) async throws in
+            do {
+                _ = try await client.scan()
+                Issue.record("invalid JSON accepted")
+            } catch let error as SoftAPError {
+                guard case .invalidReply(.scanAP, _) = error else {
+                    Issue.record("unexpected \(error)")
+                    return
+                }
+            }
+        }
+    }
+
     @Test("inputs the device cannot take are refused before sending")
     func inputRules() async throws {
         let events = try await withSimulator(.tcp) { (client: SoftAPClient, _: SoftAPSimulator) async throws in
