@@ -142,6 +142,8 @@ public struct SoftAPClient: Sendable {
     static func isRetriable(_ error: SoftAPError) -> Bool {
         switch error {
         case .connectFailed, .connectTimedOut, .replyTimedOut, .closedMidReply, .invalidReply, .sendFailed: true
+        // 500: the device's HTTP server had no free connection slot.
+        case let .httpStatus(_, status): status >= 500
         default: false
         }
     }
