@@ -45,6 +45,7 @@ struct SimulatedPhotonTests {
         var device = try photon()
         #expect(device.handle(command: "configure-ap", body: body("{\"idx\":0,\"ssid\":\"Café Libre\",\"sec\":0,\"ch\":null}")) == .json("{\"r\":0}"))
         #expect(device.storedCredentials.last?.channel == 0)
+        #expect(device.handle(command: "configure-ap", body: body("{\"idx\":0,\"ssid\":\"Café Libre\",\"sec\":0,\"ch\":11,\"pwd\":\"\"}")) == .json("{\"r\":0}"))
         #expect(device.handle(command: "configure-ap", body: body("{\"idx\":0,\"ssid\":\"\",\"sec\":0,\"ch\":1}")) == .json("{\"r\":-3}"))
         #expect(device.handle(command: "configure-ap", body: body("{\"idx\":0,\"ssid\":\"Nowhere\",\"sec\":4194308,\"ch\":1}")) == .json("{\"r\":-2}"))
         #expect(device.handle(command: "configure-ap", body: body("{\"idx\":0,\"ssid\":\"HomeNet\",\"sec\":4194308,\"ch\":6}")) == .json("{\"r\":-4}"))

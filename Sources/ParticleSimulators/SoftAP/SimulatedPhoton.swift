@@ -94,7 +94,8 @@ public struct SimulatedPhoton: Sendable {
         guard let members = Self.strictObject(body, keys: schema) else { return .noJSON }
         let ssid = members["ssid"] ?? ""
         var password: String?
-        if let pwd = members["pwd"] {
+        // ≥ 0.7.0 leaves an empty `pwd` alone (no decryption attempted).
+        if let pwd = members["pwd"], !pwd.isEmpty {
             do {
                 password = String(decoding: try key.decrypt(hex: pwd).prefix(64), as: UTF8.self)
             } catch {
