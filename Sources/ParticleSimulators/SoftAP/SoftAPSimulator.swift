@@ -65,7 +65,6 @@ public final class SoftAPSimulator: @unchecked Sendable {
     private var apUp = true
     private var tcpConnections = 0
     private var lingering: [Int32] = []
-    private var threads: [Thread] = []
     private var running = 0
     private let finished = NSCondition()
 
