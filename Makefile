@@ -42,7 +42,7 @@ fuzz: deps
 install: deps
 	$(SWIFT) build -c release
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 .build/release/particlectl .build/release/particlectl-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 .build/release/particlectl .build/release/particlectl-net .build/release/particlectl-sim $(DESTDIR)$(PREFIX)/bin/
 
 install-udev-rules:
 	$(SUDO) install -m 0644 udev-rules/50-particle.rules /etc/udev/rules.d/50-particle.rules

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "particlectl", targets: ["particlectl"]),
+        .executable(name: "particlectl-net", targets: ["particlectl-net"]),
         .executable(name: "particlectl-sim", targets: ["particlectl-sim"]),
         .library(name: "ParticleHardware", targets: ["ParticleHardware"]),
         .library(name: "ParticleSerial", targets: ["ParticleSerial"]),
@@ -56,14 +57,23 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
-        // Executables.
+        // Executables. `particlectl` stays small (discovery and serial) so that it starts fast; the commands that
+        // need the network stack live in `particlectl-net`, the simulators in `particlectl-sim`, and `particlectl`
+        // hands their command lines over.
+        .target(name: "ParticleCLISupport", dependencies: [
+            "ParticleCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "particlectl", dependencies: [
+            "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleCLISupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "particlectl-net", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
-            "ParticleProvisioning", "ParticleFirmware",
+            "ParticleProvisioning", "ParticleFirmware", "ParticleCLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "particlectl-sim", dependencies: [
-            "ParticleCore", "ParticleSimulators",
+            "ParticleCore", "ParticleSimulators", "ParticleCLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -73,7 +83,7 @@ let package = Package(
         .testTarget(name: "ParticleHardwareTests", dependencies: ["ParticleHardware", "ParticleCore"]),
         .testTarget(name: "ParticleSerialTests", dependencies: ["ParticleSerial", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleSoftAPTests", dependencies: ["ParticleSoftAP", "ParticleSimulators", "ParticleCore"]),
-        .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
+        .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-net", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
     ],
     swiftLanguageModes: [.v6]
 )

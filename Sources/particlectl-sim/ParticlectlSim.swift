@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParticleCLISupport
 import ParticleCore
 
 @main
@@ -11,29 +12,7 @@ struct ParticlectlSim: AsyncParsableCommand {
     )
 
     static func main() async {
-        let status: Int32
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-            status = ExitStatus.ok.rawValue
-        } catch let error as any ParticleError {
-            FileHandle.standardError.write(Data("particlectl sim: \(error.message)\n".utf8))
-            status = error.exitStatus.rawValue
-        } catch {
-            let text = fullMessage(for: error)
-            if exitCode(for: error) == .success {
-                if !text.isEmpty { print(text) }
-                status = ExitStatus.ok.rawValue
-            } else {
-                FileHandle.standardError.write(Data((text + "\n").utf8))
-                status = ExitStatus.usage.rawValue
-            }
-        }
-        Glibc.exit(status)
+        await CommandLineRunner.main(ParticlectlSim.self, prefix: "particlectl sim")
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParticleCLISupport
 
 /// `particlectl identify`: the same as `particlectl serial identify`, the command a factory script runs most.
 struct Identify: ParsableCommand {

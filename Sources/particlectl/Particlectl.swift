@@ -1,7 +1,10 @@
 import ArgumentParser
-import Foundation
-import ParticleCore
+import ParticleCLISupport
 
+/// The `particlectl` front: USB discovery and the listening-mode serial commands run here, in a small binary that
+/// starts fast (a factory script runs `serial identify` thousands of times a day). Commands that need the network
+/// stack (cloud, tokens, SoftAP, provisioning, firmware) hand over to `particlectl-net`, and the simulators to
+/// `particlectl-sim`, both installed beside it.
 @main
 struct Particlectl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,24 +14,10 @@ struct Particlectl: AsyncParsableCommand {
             Exit codes: 0 ok; 1 the device or cloud answered with an error; 2 bad usage or input; 3 no device, not \
             found or ambiguous; 4 timed out; 5 authentication missing or rejected; 6 I/O failure.
             """,
-        subcommands: [Serial.self, Identify.self, Provision.self, Firmware.self, CloudCommand.self, Login.self, Logout.self, Whoami.self,
-                      TokenCommand.self, APIUserCommand.self, CustomerCommand.self, Customers.self, SoftAP.self, Sim.self]
+        subcommands: [Serial.self, Identify.self] + NetCommands.all + [Sim.self]
     )
 
-    /// Runs the command line and maps every error to one stderr line and a documented exit code.
     static func main() async {
-        let status: Int32
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-            status = ExitStatus.ok.rawValue
-        } catch {
-            status = ErrorReporter.report(error)
-        }
-        Glibc.exit(status)
+        await CommandLineRunner.main(Particlectl.self)
     }
 }

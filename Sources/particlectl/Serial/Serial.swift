@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParticleCLISupport
 
 /// `particlectl serial …`: USB discovery and the listening-mode serial console.
 struct Serial: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ParticleCore
 import ParticleSerial
+import ParticleCLISupport
 
 /// `particlectl serial claim --code CODE`
 struct SerialClaim: ParsableCommand {

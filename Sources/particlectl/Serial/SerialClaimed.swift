@@ -1,5 +1,6 @@
 import ArgumentParser
 import ParticleCore
+import ParticleCLISupport
 
 /// `particlectl serial claimed`
 struct SerialClaimed: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParticleCLISupport
 
 /// The listening-mode serial commands (identify, mac, wifi …), registered under `particlectl serial`.
 enum SerialCommands {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ParticleCore
 import ParticleHardware
 import ParticleSerial
+import ParticleCLISupport
 
 /// `--port`, `--timeout`, `--verbose`: shared by every listening-mode command.
 struct SerialConnectionOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ParticleCore
 import ParticleHardware
 import ParticleSerial
+import ParticleCLISupport
 
 /// `particlectl serial dfu`
 struct SerialDFU: ParsableCommand {

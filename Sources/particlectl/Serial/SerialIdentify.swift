@@ -3,6 +3,7 @@ import Foundation
 import ParticleCore
 import ParticleHardware
 import ParticleSerial
+import ParticleCLISupport
 
 /// `particlectl serial identify` (also `particlectl identify`).
 struct SerialIdentify: ParsableCommand {

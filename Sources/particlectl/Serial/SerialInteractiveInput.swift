@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ParticleCLISupport
 
 /// Questions to the person at the terminal: prompts go to stderr (stdout stays clean for `--json`), answers come
 /// from stdin; secrets are read with echo off.

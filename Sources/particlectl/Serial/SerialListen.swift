@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import ParticleCore
 import ParticleSerial
+import ParticleCLISupport
 
 /// `particlectl serial listen`
 struct SerialListen: ParsableCommand {

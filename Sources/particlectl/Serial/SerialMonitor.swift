@@ -5,6 +5,7 @@ import ParticleCore
 import Synchronization
 import ParticleHardware
 import ParticleSerial
+import ParticleCLISupport
 
 /// `particlectl serial monitor`
 struct SerialMonitor: ParsableCommand {

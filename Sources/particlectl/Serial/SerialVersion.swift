@@ -1,5 +1,6 @@
 import ArgumentParser
 import ParticleCore
+import ParticleCLISupport
 
 /// `particlectl serial version`
 struct SerialVersion: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ParticleCore
 import ParticleHardware
+import ParticleCLISupport
 
 /// `particlectl serial watch`
 struct SerialWatch: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ParticleCore
 import ParticleSerial
+import ParticleCLISupport
 
 /// `particlectl serial wifi`
 struct SerialWiFi: ParsableCommand {

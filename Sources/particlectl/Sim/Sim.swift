@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import ParticleCore
+import ParticleCLISupport
 
 /// `particlectl sim …` runs the simulators. They live in a separate executable, `particlectl-sim`, so that their
 /// server code stays out of the start-up path of device commands; this command hands over to it.
@@ -14,23 +13,6 @@ struct Sim: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        let executable = try Self.simulatorExecutable()
-        let argv = [executable] + (arguments.isEmpty ? ["--help"] : arguments)
-        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
-        cArguments.append(nil)
-        execv(executable, &cArguments)
-        throw UserError(.io, "cannot start \(executable): \(String(cString: strerror(errno)))")
-    }
-
-    /// `particlectl-sim` next to this executable (resolving symlinks), else on PATH.
-    static func simulatorExecutable() throws -> String {
-        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let sibling = me.deletingLastPathComponent().appendingPathComponent("particlectl-sim").path
-        if access(sibling, X_OK) == 0 { return sibling }
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(directory)/particlectl-sim"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        throw UserError(.notFound, "particlectl-sim not found beside particlectl or on PATH; install both together")
+        try SiblingExecutable.exec("particlectl-sim", arguments.isEmpty ? ["--help"] : arguments)
     }
 }

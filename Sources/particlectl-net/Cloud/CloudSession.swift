@@ -1,0 +1,113 @@
+import Foundation
+import ParticleCloud
+import ParticleCore
+import ParticleCLISupport
+
+/// Reads stdin lines once, shared by the options that consume them (token, password, OTP codes, secrets).
+final class StandardInput {
+    private var lines: [String]?
+
+    func nextLine() -> String? {
+        if lines == nil {
+            var all: [String] = []
+            while let line = readLine(strippingNewline: true) { all.append(line.trimmingCharacters(in: .whitespaces)) }
+            lines = all
+        }
+        guard var remaining = lines, !remaining.isEmpty else { return nil }
+        let first = remaining.removeFirst()
+        lines = remaining
+        return first
+    }
+}
+
+/// Turns `CloudOptions` into a configured client: base URL, token lookup, `--verbose` transcript.
+struct CloudSession {
+    let options: CloudOptions
+    let input: StandardInput
+
+    init(_ options: CloudOptions, input: StandardInput = StandardInput()) {
+        self.options = options
+        self.input = input
+    }
+
+    /// `--api-url`, then `PARTICLE_API_URL`, then the real cloud.
+    var baseURL: String {
+        if let url = options.apiURL { return url }
+        if let url = ProcessInfo.processInfo.environment["PARTICLE_API_URL"], !url.isEmpty { return url }
+        return CloudConfiguration.defaultBaseURL
+    }
+
+    var config: ConfigFile { ConfigFile.defaultLocation() }
+
+    /// The token per the lookup order; exit 5 with a hint when there is none.
+    func token() throws -> ResolvedToken {
+        let stdinToken = options.tokenStdin ? input.nextLine() : nil
+        if options.tokenStdin && (stdinToken ?? "").isEmpty {
+            throw UserError(.usage, "--token-stdin given but stdin held no token")
+        }
+        let found = try TokenLookup(stdinToken: stdinToken, config: config).require()
+        if found.origin == .config, let expiry = try? config.load()?.accessTokenExpiresAt,
+           let date = Self.parseDate(expiry), date < Date() {
+            throw UserError(.authentication, "the stored access token expired on \(expiry); run `particlectl login`")
+        }
+        return found
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    func configuration(token: String?) -> CloudConfiguration {
+        var configuration = CloudConfiguration(baseURL: baseURL, token: token)
+        if options.verbose {
+            configuration.transcript = { @Sendable line in Terminal.writeError("particlectl: \(line)") }
+        }
+        return configuration
+    }
+
+    /// Runs `body` with an authenticated client.
+    func run<T: Sendable>(_ body: (CloudClient) async throws -> T) async throws -> T {
+        let token = try token()
+        return try await CloudClient.with(configuration(token: token.token), body)
+    }
+
+    /// Runs `body` with a client that has no token (login, client credentials).
+    func runAnonymous<T: Sendable>(_ body: (CloudClient) async throws -> T) async throws -> T {
+        try await CloudClient.with(configuration(token: nil), body)
+    }
+}
+
+/// Human-readable expiry.
+func describeExpiry(_ expiresAt: String?) -> String {
+    expiresAt.map { "expires \($0)" } ?? "never expires"
+}
+
+/// The ISO 8601 time `seconds` from now, or nil for "never" (0).
+func expiryDate(afterSeconds seconds: Int?) -> String? {
+    guard let seconds, seconds > 0 else { return nil }
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: Date().addingTimeInterval(Double(seconds)))
+}
+
+/// Encodes JSON output with the shared conventions.
+func printJSON<T: Encodable>(_ value: T) {
+    Terminal.write(JSONOutput.line(value))
+}
+
+/// An optional that `--json` always prints: the key is present, with `null` when there is no value, so every
+/// object of a command has the same keys.
+struct Nullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
+    var value: Wrapped?
+
+    init(_ value: Wrapped?) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
+    }
+}

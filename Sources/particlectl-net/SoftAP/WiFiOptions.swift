@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import ParticleCore
+import ParticleSoftAP
+import ParticleCLISupport
+
+/// The Wi-Fi network to store on the device, and where its secrets come from (never from a plain argument).
+struct WiFiOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The network's name.", valueName: "ssid"))
+    var ssid: String
+
+    @Option(help: ArgumentHelp("Security type (e.g. open, wep_psk, wpa_aes, wpa2_aes, wpa2_mixed, wpa2_enterprise); without it the device scans and the matching network's security and channel are used.", valueName: "name"))
+    var security: String?
+
+    @Option(help: ArgumentHelp("Channel (with --security; default 0, which the device ignores).", valueName: "n"))
+    var channel: Int?
+
+    @Flag(help: "Read the Wi-Fi password from the first line of stdin (otherwise it is asked for without echo).")
+    var passwordStdin = false
+
+    @Option(help: ArgumentHelp("Enterprise networks: peap or tls.", valueName: "method"))
+    var eap: String?
+
+    @Option(help: ArgumentHelp("PEAP user name (inner identity).", valueName: "name"))
+    var identity: String?
+
+    @Option(help: ArgumentHelp("Enterprise outer (anonymous) identity.", valueName: "name"))
+    var outerIdentity: String?
+
+    @Option(help: ArgumentHelp("EAP-TLS client certificate (PEM file).", valueName: "file"))
+    var certificate: String?
+
+    @Option(help: ArgumentHelp("EAP-TLS client private key (PEM file).", valueName: "file"))
+    var privateKey: String?
+
+    @Option(help: ArgumentHelp("Enterprise CA certificate (PEM file).", valueName: "file"))
+    var ca: String?
+
+    func validate() throws {
+        if let security, SoftAPSecurity(name: security) == nil {
+            throw ValidationError("unknown --security \(security); use one of \(SoftAPSecurity.acceptedNames.joined(separator: ", "))")
+        }
+        if channel != nil, security == nil { throw ValidationError("--channel needs --security (otherwise the scan decides)") }
+        if let channel, !(0...196).contains(channel) { throw ValidationError("--channel must be 0 to 196") }
+        if let eap, !["peap", "tls"].contains(eap.lowercased()) { throw ValidationError("--eap must be peap or tls") }
+        if eap?.lowercased() == "tls", certificate == nil || privateKey == nil {
+            throw ValidationError("--eap tls needs --certificate and --private-key")
+        }
+        if eap?.lowercased() == "peap", identity == nil { throw ValidationError("--eap peap needs --identity") }
+        do {
+            try SoftAPInputRules.checkSSID(ssid)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// The security and channel to send: given, or from the strongest scan entry with this SSID.
+    func resolveNetwork(using client: SoftAPClient, progress: (String) -> Void) async throws -> (SoftAPSecurity, Int) {
+        if let security, let parsed = SoftAPSecurity(name: security) { return (parsed, channel ?? 0) }
+        progress("Scanning for \(ssid)…")
+        let networks = try await client.scan()
+        guard let match = networks.filter({ $0.ssid == ssid }).max(by: { $0.rssi < $1.rssi }) else {
+            throw SoftAPError.networkNotFound(ssid: ssid)
+        }
+        progress("Found \(ssid): \(match.security.name), channel \(match.channel), \(match.rssi) dBm")
+        return (match.security, match.channel)
+    }
+
+    /// The secrets for this security type, read from stdin, a no-echo prompt, or files.
+    func credentials(for security: SoftAPSecurity) throws -> SoftAPCredentials {
+        if security.isOpen { return .none }
+        if security.isEnterprise {
+            switch eap?.lowercased() {
+            case "tls"?:
+                return .tls(certificatePEM: try read(certificate, "--certificate"),
+                            privateKeyPEM: try read(privateKey, "--private-key"),
+                            caPEM: try ca.map { try read($0, "--ca") }, outerIdentity: outerIdentity)
+            case "peap"?:
+                return .peap(identity: identity ?? "", password: try password(), outerIdentity: outerIdentity)
+            default:
+                throw UserError(.usage, "\"\(ssid)\" is an enterprise network: add --eap peap --identity NAME, or --eap tls --certificate FILE --private-key FILE")
+            }
+        }
+        return .password(try password())
+    }
+
+    private func password() throws -> String {
+        try PasswordReader.read(fromStdin: passwordStdin, prompt: "Wi-Fi password for \(ssid): ")
+    }
+
+    private func read(_ path: String?, _ flag: String) throws -> String {
+        guard let path else { throw UserError(.usage, "\(flag) is needed") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UserError(.io, "cannot read \(flag) file \(path); check the path and its permissions")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Reads a secret from stdin or from the terminal with echo off. Never from arguments, never echoed.
+enum PasswordReader {
+    static func read(fromStdin: Bool, prompt: String) throws -> String {
+        if fromStdin {
+            guard let line = readLine(strippingNewline: true) else {
+                throw UserError(.usage, "--password-stdin: nothing on stdin; pipe the password in, e.g. from a secrets file")
+            }
+            let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            guard !password.isEmpty else { throw UserError(.usage, "--password-stdin: the password line is empty") }
+            return password
+        }
+        let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard tty >= 0, isatty(tty) == 1 else {
+            if tty >= 0 { close(tty) }
+            throw UserError(.usage, "a Wi-Fi password is needed and there is no terminal to ask on; use --password-stdin")
+        }
+        defer { close(tty) }
+        var saved = termios()
+        tcgetattr(tty, &saved)
+        var silent = saved
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(tty, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(tty, TCSAFLUSH, &saved)
+            _ = Glibc.write(tty, "\n", 1)
+        }
+        _ = prompt.withCString { Glibc.write(tty, $0, strlen($0)) }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while Glibc.read(tty, &byte, 1) == 1, byte != 0x0A, byte != 0x0D {
+            bytes.append(byte)
+            if bytes.count > 1024 { break }
+        }
+        let password = String(decoding: bytes, as: UTF8.self)
+        guard !password.isEmpty else { throw UserError(.usage, "no password entered") }
+        return password
+    }
+}
