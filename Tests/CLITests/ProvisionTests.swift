@@ -142,6 +142,16 @@ struct ProvisionTests {
         #expect(fixed.stdout == "functionVar flashed and verified on \(world.serialDeviceID)\n")
     }
 
+    @Test func withoutAnEventStreamItPollsTheDeviceInfo() throws {
+        let world = try SimulatedWorldFixture()
+        try world.setFaults(#"{"stream_errors": 100}"#)
+        let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                            "--password-stdin", "--json"], stdin: Self.password + "\n", timeout: 90)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let waited = (try summary(result)["steps"] as? [[String: Any]])?.first { $0["step"] as? String == "wait-online" }
+        #expect(waited?["detail"] as? String == "online (polled device info)")
+    }
+
     @Test func productImportThenUserClaim() throws {
         let world = try SimulatedWorldFixture()
         let result = try world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",

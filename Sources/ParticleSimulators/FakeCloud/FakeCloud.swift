@@ -43,6 +43,9 @@ public actor FakeCloud {
         } else if faults.serverErrors > 0 {
             faults.serverErrors -= 1
             reply = .text(faults.serverErrorStatus, "Service Unavailable")
+        } else if faults.streamErrors > 0, request.method == "GET", segments.contains("events") {
+            faults.streamErrors -= 1
+            reply = .text(503, "Service Unavailable")
         } else {
             reply = route(request, segments)
         }

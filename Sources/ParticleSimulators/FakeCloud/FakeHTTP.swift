@@ -150,6 +150,8 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
     public var retryAfter: Int?
     /// `POST /oauth/token` calls allowed per 5 minutes before 429 (the real cloud: 100).
     public var oauthLimit: Int = 100
+    /// The next N event-stream requests (`GET …/events…`) answer 503: a cloud whose stream is down.
+    public var streamErrors: Int = 0
 
     public init() {}
 
@@ -160,6 +162,7 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         case rateLimits = "rate_limits"
         case retryAfter = "retry_after"
         case oauthLimit = "oauth_limit"
+        case streamErrors = "stream_errors"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -170,5 +173,6 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         rateLimits = try container.decodeIfPresent(Int.self, forKey: .rateLimits) ?? 0
         retryAfter = try container.decodeIfPresent(Int.self, forKey: .retryAfter)
         oauthLimit = try container.decodeIfPresent(Int.self, forKey: .oauthLimit) ?? 100
+        streamErrors = try container.decodeIfPresent(Int.self, forKey: .streamErrors) ?? 0
     }
 }
