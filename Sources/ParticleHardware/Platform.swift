@@ -38,10 +38,13 @@ public struct Platform: Sendable, Hashable, CustomStringConvertible {
         Platform(id: 37, name: "electron2", displayName: "Electron 2"),
     ]
 
+    /// The platform with this Device OS platform id, if particlectl knows it.
+    public static func withID(_ id: Int) -> Platform? { all.first { $0.id == id } }
+
     /// Looks a platform up by its id or by name (case-insensitive; "photon2" and "muon" are accepted aliases).
     public static func named(_ text: String) -> Platform? {
         let key = text.lowercased()
-        if let number = Int(key) { return all.first { $0.id == number } }
+        if let number = Int(key) { return withID(number) }
         let aliases = ["photon2": "p2", "photon 2": "p2", "tron": "p2", "muon": "msom", "e-som-x": "esomx"]
         let name = aliases[key] ?? key
         return all.first { $0.name == name }

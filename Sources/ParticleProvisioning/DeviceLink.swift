@@ -64,7 +64,7 @@ public struct SerialLink: DeviceLink {
             return DeviceSummary(id: identity.deviceID, platform: usb.platform, platformID: usb.platformID)
         }
         let platformID = try? withClient { try $0.inspect().platformID }
-        let platform = platformID.flatMap { id in Platform.all.first { $0.id == id } }
+        let platform = platformID.flatMap(Platform.withID)
         return DeviceSummary(id: identity.deviceID, platform: platform?.name, platformID: platformID)
     }
 

@@ -112,19 +112,19 @@ public struct FirmwareFlasher: Sendable {
     func waitForFlash(_ subscription: EventSubscription, deviceID: String,
                       progress: @Sendable (String) -> Void) async throws {
         let deadline = timeout
-        let result: String? = try await withThrowingTaskGroup(of: String?.self) { group in
+        let result: FlashProgress? = try await withThrowingTaskGroup(of: FlashProgress?.self) { group in
             group.addTask {
                 var flashed = false
                 for try await event in subscription where event.coreID?.lowercased() == deviceID {
                     let value = event.data.trimmingCharacters(in: .whitespaces)
                     switch (event.name, value) {
-                    case ("spark/flash/status", "failed"): return "failed"
+                    case ("spark/flash/status", "failed"): return .failed
                     case ("spark/flash/status", "success"): flashed = true
-                    case ("spark/status", "online") where flashed: return "online"
+                    case ("spark/status", "online") where flashed: return .online
                     default: break
                     }
                 }
-                return "stream-ended"
+                return .streamEnded
             }
             group.addTask {
                 try await Task.sleep(nanoseconds: UInt64(deadline * 1_000_000_000))
@@ -134,17 +134,20 @@ public struct FirmwareFlasher: Sendable {
             return try await group.next() ?? nil
         }
         switch result {
-        case "online":
+        case .online:
             progress("flashed; device back online")
-        case "failed":
+        case .failed:
             throw CloudError(kind: .remote, message: "the device reported the flash failed (spark/flash/status failed); try again")
-        case "stream-ended":
+        case .streamEnded:
             throw CloudError(kind: .unreachable, message: "the event stream ended before the device came back online")
-        default:
+        case nil:
             throw CloudError(kind: .timedOut,
                              message: "the device did not come back online within \(Int(deadline)) s after flashing")
         }
     }
+
+    /// How a flash ended, as the event stream told it.
+    enum FlashProgress: Sendable { case online, failed, streamEnded }
 
     /// Device info lists exactly the manifest's functions and variables; the test call answers as expected.
     func check(_ device: DeviceReference, _ firmware: FirmwareSelection,

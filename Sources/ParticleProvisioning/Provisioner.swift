@@ -168,7 +168,7 @@ public struct Provisioner: Sendable {
             return ((owner, info.platformID), .done, "claimed by \(owner ?? "you")")
         }
         // The device may not say its platform (SoftAP does not); the cloud knows it.
-        let platform = device.platform ?? cloudPlatformID.flatMap { id in Platform.all.first { $0.id == id }?.name }
+        let platform = device.platform ?? cloudPlatformID.flatMap { Platform.withID($0)?.name }
 
         var finalName: String?
         if let name = plan.name {
