@@ -52,6 +52,7 @@ let package = Package(
         // Simulators: the device on a pty, the SoftAP server, the fake cloud. Kept out of the CLI's start-up path.
         .target(name: "ParticleSimulators", dependencies: [
             "CSerial", "ParticleCore", "ParticleSerial", "ParticleSoftAP",
+            .product(name: "SystemPackage", package: "swift-system"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -20,6 +20,12 @@ public enum DeviceDiscovery {
         }
         return found.sorted(by: ParticleDevice.listingOrder)
     }
+
+    /// `list()` on a thread of its own: libudev walks sysfs with blocking reads, which must not hold a cooperative
+    /// thread.
+    public static func scan() async throws -> [ParticleDevice] {
+        try await IOThread.run(name: "udev-scan") { try list() }
+    }
 }
 
 /// A Particle device plugged in or unplugged.
@@ -62,20 +68,29 @@ public final class DeviceWatcher {
                 present[path] = device
             }
         }
+        initiallyPresent = present.values.sorted(by: ParticleDevice.listingOrder)
     }
 
-    /// Waits up to `timeoutMilliseconds` (-1: forever) for the next Particle event; nil when the time ran out.
-    public func next(timeoutMilliseconds: Int32) throws -> DeviceEvent? {
+    /// The Particle devices attached when the watcher started (before any event), in listing order.
+    public var attachedAtStart: [ParticleDevice] { initiallyPresent }
+    private var initiallyPresent: [ParticleDevice] = []
+
+    /// Waits up to `timeoutMilliseconds` (-1: forever) for the next Particle event; nil when the time ran out or
+    /// `cancellation` fired.
+    public func next(timeoutMilliseconds: Int32, cancellation: CancellationSignal? = nil) throws -> DeviceEvent? {
         var remaining = timeoutMilliseconds
         let start = MonotonicDeadline.now()
+        var entries = [pollfd(fd: monitor.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+        if let wake = cancellation?.pollEntry { entries.append(wake) }
         while true {
-            var pfd = pollfd(fd: monitor.fileDescriptor, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, remaining)
+            if cancellation?.isFired == true { return nil }
+            for index in entries.indices { entries[index].revents = 0 }
+            let ready = poll(&entries, nfds_t(entries.count), remaining)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw UserError(.io, "waiting for udev events failed: \(String(cString: strerror(errno)))")
             }
-            if ready == 0 { return nil }
+            if ready == 0 || cancellation?.isFired == true { return nil }
             while let node = monitor.receive() {
                 if let event = interpret(node) { return event }
             }
@@ -103,3 +118,48 @@ public final class DeviceWatcher {
     }
 }
 
+
+/// Hot-plug events for async code: a `DeviceWatcher` on a thread of its own (the udev monitor is polled there, never
+/// on a cooperative thread). Cancelling the waiting task ends the wait at once.
+public actor DeviceMonitor {
+    private let thread: IOThread
+    private var watcher: DeviceWatcher?
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
+    /// Starts watching. Events from this moment on are delivered; devices already attached are in `attached`.
+    public init() async throws {
+        thread = IOThread(name: "udev-monitor")
+        watcher = nil
+        do {
+            watcher = try DeviceWatcher()
+        } catch {
+            thread.shutdown()
+            throw error
+        }
+    }
+
+    deinit { thread.shutdown() }
+
+    /// The Particle devices that were attached when the monitor started.
+    public var attached: [ParticleDevice] { watcher?.attachedAtStart ?? [] }
+
+    /// The next Particle event, or nil when `seconds` pass first (nil `seconds`: no limit) or the task is cancelled.
+    public func next(within seconds: Double?) async throws -> DeviceEvent? {
+        guard let watcher else { return nil }
+        let deadline = seconds.map { MonotonicDeadline(seconds: $0) }
+        let signal = CancellationSignal()
+        return try await withTaskCancellationHandler {
+            try watcher.next(timeoutMilliseconds: deadline.map { Int32($0.remainingMilliseconds) } ?? -1,
+                             cancellation: signal)
+        } onCancel: {
+            signal.fire()
+        }
+    }
+
+    /// Stops watching. Idempotent.
+    public func stop() {
+        watcher = nil
+        thread.shutdown()
+    }
+}

@@ -50,26 +50,25 @@ public struct SerialLink: DeviceLink {
 
     public var name: String { "serial \(port)" }
 
-    /// Opens the port for one exchange and closes it again, so that no descriptor outlives a step.
-    private func withClient<T>(_ body: (ListeningModeClient) throws -> T) throws -> T {
-        let client = try ListeningModeClient(path: port, timeout: timeout)
-        defer { client.close() }
-        return try body(client)
+    /// Opens the port for one exchange and closes it again, so that no descriptor outlives a step. The exchange runs
+    /// on the session's own I/O thread, never on a cooperative thread.
+    private func withSession<T: Sendable>(_ body: (ListeningModeSession) async throws -> T) async throws -> T {
+        try await ListeningModeSession.with(path: port, timeout: timeout, body)
     }
 
     public func identify() async throws -> DeviceSummary {
-        let identity = try withClient { try $0.identify() }
+        let identity = try await withSession { try await $0.identify() }
         // The USB identity of the port tells the platform; else the device's own system information does.
-        if let usb = (try? DeviceDiscovery.list())?.first(where: { $0.port == port }), usb.platformID != nil {
+        if let usb = (try? await DeviceDiscovery.scan())?.first(where: { $0.port == port }), usb.platformID != nil {
             return DeviceSummary(id: identity.deviceID, platform: usb.platform, platformID: usb.platformID)
         }
-        let platformID = try? withClient { try $0.inspect().platformID }
+        let platformID = try? await withSession { try await $0.inspect().platformID }
         let platform = platformID.flatMap(Platform.withID)
         return DeviceSummary(id: identity.deviceID, platform: platform?.name, platformID: platformID)
     }
 
     public func setClaimCode(_ code: String) async throws {
-        try withClient { try $0.setClaimCode(code) }
+        try await withSession { try await $0.setClaimCode(code) }
     }
 
     public func configureWiFi(_ settings: WiFiSettings) async throws {
@@ -82,11 +81,11 @@ public struct SerialLink: DeviceLink {
         }
         let credentials = WiFiCredentials(ssid: settings.ssid, security: security,
                                           password: settings.password.isEmpty ? nil : settings.password)
-        try withClient { try $0.configureWiFi(credentials) }
+        try await withSession { try await $0.configureWiFi(credentials) }
     }
 
     public func connect() async throws {
-        try withClient { try $0.exitListeningMode() }
+        try await withSession { try await $0.exitListeningMode() }
     }
 }
 

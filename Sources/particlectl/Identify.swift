@@ -2,7 +2,7 @@ import ArgumentParser
 import ParticleCLISupport
 
 /// `particlectl identify`: the same as `particlectl serial identify`, the command a factory script runs most.
-struct Identify: ParsableCommand {
+struct Identify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "identify",
         abstract: "Print the device ID of a device in listening mode (alias of `serial identify`).",
@@ -19,7 +19,7 @@ struct Identify: ParsableCommand {
         if all && connection.port != nil { throw ValidationError("--all and --port cannot be combined") }
     }
 
-    func run() throws {
-        try SerialIdentify.execute(connection: connection, output: output, all: all)
+    func run() async throws {
+        try await SerialIdentify.execute(connection: connection, output: output, all: all)
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import ParticleCore
 import ParticleSerial
+import ParticleSimulators
 import SystemPackage
 
 /// The device side of a pty in tests: read what the code under test wrote, with a deadline.

@@ -1,6 +1,7 @@
 import Glibc
 import ParticleCore
 import ParticleSerial
+import ParticleSimulators
 import SystemPackage
 import Testing
 

@@ -14,6 +14,9 @@ public final class SerialPort {
 
     public let path: String
     private var descriptor: FileDescriptor?
+    /// When set, a wait in `read`/`write` gives up with `.cancelled` as soon as the signal fires (task cancellation
+    /// reaching a thread blocked in `poll`).
+    public var cancellation: CancellationSignal?
 
     /// Opens `path`. `exclusive` makes other processes' opens fail (TIOCEXCL) and takes an advisory lock that is
     /// respected even by root.
@@ -172,25 +175,22 @@ public final class SerialPort {
     }
 
     private func waitFor(_ events: Int16, on fd: FileDescriptor, deadline: MonotonicDeadline) throws(SerialPortError) {
+        var entries = [pollfd(fd: fd.rawValue, events: events, revents: 0)]
+        if let wake = cancellation?.pollEntry { entries.append(wake) }
         while true {
-            var pfd = pollfd(fd: fd.rawValue, events: events, revents: 0)
-            let ready = poll(&pfd, 1, deadline.remainingMilliseconds)
+            if cancellation?.isFired == true { throw SerialPortError(.cancelled, port: path) }
+            for index in entries.indices { entries[index].revents = 0 }
+            let ready = poll(&entries, nfds_t(entries.count), deadline.remainingMilliseconds)
             if ready > 0 {
-                if pfd.revents & Int16(POLLNVAL) != 0 { throw SerialPortError(.disappeared, port: path) }
+                if cancellation?.isFired == true { throw SerialPortError(.cancelled, port: path) }
+                if entries[0].revents & Int16(POLLNVAL) != 0 { throw SerialPortError(.disappeared, port: path) }
                 // POLLHUP/POLLERR: let read/write report what exactly happened.
-                return
+                if entries[0].revents != 0 { return }
+                continue
             }
             if ready == 0 { throw SerialPortError(.timedOut, port: path) }
             let error = Errno(rawValue: errno)
             if error != .interrupted { throw SerialPortError(errno: error, port: path) }
         }
     }
-}
-
-/// Line speeds a Particle device treats as commands (USB line coding), not as data rates.
-public enum MagicSpeed: UInt32, Sendable {
-    /// Device OS 0.5–5.x: enter listening mode.
-    case listen = 28800
-    /// Every Device OS: reset into DFU mode.
-    case dfu = 14400
 }

@@ -18,6 +18,8 @@ public struct SerialPortError: ParticleError, Equatable {
         case notASerialPort
         /// The driver refuses a line speed (for example a magic speed on an emulated tty).
         case speedRejected(UInt32)
+        /// The task waiting on the port was cancelled (Ctrl-C, a station stopping a slot).
+        case cancelled
         /// Any other system error.
         case system(Errno)
     }
@@ -48,6 +50,7 @@ public struct SerialPortError: ParticleError, Equatable {
         switch kind {
         case .notFound: .notFound
         case .timedOut: .timedOut
+        case .cancelled: .io
         case .notASerialPort, .speedRejected: .usage
         case .permissionDenied, .busy, .disappeared, .system: .io
         }
@@ -69,6 +72,8 @@ public struct SerialPortError: ParticleError, Equatable {
             "\(port) is not a serial port — pass a device node such as /dev/ttyACM0 (see `particlectl serial list`)"
         case .speedRejected(let speed):
             "\(port) does not accept \(speed) baud — this needs a real USB serial port (CDC ACM) or a pseudo-terminal"
+        case .cancelled:
+            "the exchange with \(port) was cancelled before it completed"
         case .system(let errno):
             "I/O error on \(port): \(errno.description) — reconnect the device and retry"
         }

@@ -5,7 +5,7 @@ import ParticleSerial
 import ParticleCLISupport
 
 /// `particlectl serial dfu`
-struct SerialDFU: ParsableCommand {
+struct SerialDFU: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dfu",
         abstract: "Reset a device into DFU mode (the 14400-baud signal) and wait until it re-appears in DFU mode.",
@@ -22,26 +22,10 @@ struct SerialDFU: ParsableCommand {
     @Flag(help: "Send the signal and return without waiting for the device to re-appear.")
     var noWait = false
 
-    func run() throws {
+    func run() async throws {
         let port = try connection.resolvePort()
-        // Who is on that port, so the DFU device that appears can be matched to it.
-        let known = (try? DeviceDiscovery.list())?.first { $0.port == port }
-        // Start watching before the reset so the event cannot be missed.
-        let watcher = noWait ? nil : try DeviceWatcher()
-        try ListeningModeClient.signal(.dfu, path: port)
-        guard let watcher else {
-            report(DFUJSON(confirmed: false, port: port, serialNumber: known?.serialNumber))
-            return
-        }
-        let deadline = MonotonicDeadline(seconds: connection.timeout)
-        while !deadline.hasPassed {
-            guard let event = try watcher.next(timeoutMilliseconds: deadline.remainingMilliseconds) else { break }
-            guard event.kind == .add, event.device.mode == .dfu else { continue }
-            if let serial = known?.serialNumber, event.device.serialNumber != serial { continue }
-            report(DFUJSON(confirmed: true, port: port, serialNumber: event.device.serialNumber))
-            return
-        }
-        throw ListeningModeError(.noDFUDevice, port: port, seconds: connection.timeout)
+        let outcome = try await DFUReset.reset(port: port, confirm: !noWait, timeout: connection.timeout)
+        report(DFUJSON(confirmed: outcome.confirmed, port: outcome.port, serialNumber: outcome.serialNumber))
     }
 
     private func report(_ result: DFUJSON) {

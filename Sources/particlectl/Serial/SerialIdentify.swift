@@ -1,12 +1,11 @@
 import ArgumentParser
-import Foundation
 import ParticleCore
 import ParticleHardware
 import ParticleSerial
 import ParticleCLISupport
 
 /// `particlectl serial identify` (also `particlectl identify`).
-struct SerialIdentify: ParsableCommand {
+struct SerialIdentify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "identify",
         abstract: "Print the device ID of a device in listening mode (and IMEI/ICCID on cellular devices).",
@@ -27,13 +26,13 @@ struct SerialIdentify: ParsableCommand {
         if all && connection.port != nil { throw ValidationError("--all and --port cannot be combined") }
     }
 
-    func run() throws {
-        try Self.execute(connection: connection, output: output, all: all)
+    func run() async throws {
+        try await Self.execute(connection: connection, output: output, all: all)
     }
 
     /// Shared with the top-level alias `particlectl identify`.
-    static func execute(connection: SerialConnectionOptions, output: OutputOptions, all: Bool) throws {
-        if all { return try runAll(connection: connection, output: output) }
+    static func execute(connection: SerialConnectionOptions, output: OutputOptions, all: Bool) async throws {
+        if all { return try await runAll(connection: connection, output: output) }
         let client = try connection.openClient()
         defer { client.close() }
         let identity = try client.identify()
@@ -54,10 +53,9 @@ struct SerialIdentify: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    private static func runAll(connection: SerialConnectionOptions, output: OutputOptions) throws {
-        let ports = try DeviceDiscovery.list().filter { $0.mode == .normal }.compactMap(\.port)
-        guard !ports.isEmpty else { throw UserError(.notFound, PortSelection.noDeviceMessage) }
-        let results = Self.identifyConcurrently(ports, timeout: connection.timeout)
+    private static func runAll(connection: SerialConnectionOptions, output: OutputOptions) async throws {
+        let results = try await DeviceIdentification.identifyAll(timeout: connection.timeout)
+        guard !results.isEmpty else { throw UserError(.notFound, PortSelection.noDeviceMessage) }
         if output.json {
             Terminal.write(JSONOutput.line(results.map { IdentityJSON(port: $0.port, $0.result) }))
         } else {
@@ -83,42 +81,6 @@ struct SerialIdentify: ParsableCommand {
 
     static func text(of error: any Error) -> String {
         (error as? any ParticleError)?.message ?? "\(error)"
-    }
-
-    /// One thread per port: each opens its own port, so nothing is shared but the result slots.
-    static func identifyConcurrently(_ ports: [String], timeout: Double) -> [(port: String, result: Result<DeviceIdentity, any Error>)] {
-        let results = ResultSlots(count: ports.count)
-        let group = DispatchGroup()
-        for (index, port) in ports.enumerated() {
-            group.enter()
-            Thread.detachNewThread {
-                let result = Result<DeviceIdentity, any Error> {
-                    let client = try ListeningModeClient(path: port, timeout: timeout)
-                    defer { client.close() }
-                    return try client.identify()
-                }
-                results.set(index, result)
-                group.leave()
-            }
-        }
-        group.wait()
-        return ports.enumerated().map { ($0.element, results.get($0.offset)) }
-    }
-}
-
-/// Thread-safe result storage for `identify --all`.
-private final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<DeviceIdentity, any Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<DeviceIdentity, any Error>) {
-        lock.withLock { slots[index] = result }
-    }
-
-    func get(_ index: Int) -> Result<DeviceIdentity, any Error> {
-        lock.withLock { slots[index] } ?? .failure(UserError(.io, "no result"))
     }
 }
 

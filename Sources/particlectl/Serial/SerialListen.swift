@@ -1,11 +1,10 @@
 import ArgumentParser
-import Glibc
 import ParticleCore
 import ParticleSerial
 import ParticleCLISupport
 
 /// `particlectl serial listen`
-struct SerialListen: ParsableCommand {
+struct SerialListen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listen",
         abstract: "Put a device into listening mode (the 28800-baud signal) and check that it answers.",
@@ -18,31 +17,13 @@ struct SerialListen: ParsableCommand {
     @OptionGroup var connection: SerialConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    func run() throws {
+    func run() async throws {
         let port = try connection.resolvePort()
-        try ListeningModeClient.signal(.listen, path: port)
-        let deadline = MonotonicDeadline(seconds: connection.timeout)
-        // The device may re-enumerate while it switches: keep probing with short waits until the deadline.
-        while true {
-            let probe = min(1.0, max(0.2, Double(deadline.remainingMilliseconds) / 1000))
-            do {
-                let client = try ListeningModeClient(path: port, timeout: probe)
-                defer { client.close() }
-                let identity = try client.identify()
-                if output.json {
-                    Terminal.write(JSONOutput.line(ListenJSON(id: identity.deviceID, listening: true, port: port)))
-                } else {
-                    Terminal.write("\(port) is in listening mode (device ID \(identity.deviceID)).")
-                }
-                return
-            } catch let error as ListeningModeError where [.silent, .notConsoleOutput].contains(error.kind) {
-                // not yet
-            } catch let error as SerialPortError where [.notFound, .disappeared].contains(error.kind) {
-                usleep(100_000)
-            }
-            if deadline.hasPassed {
-                throw ListeningModeError(.stillNotListening, port: port, seconds: connection.timeout)
-            }
+        let identity = try await ListeningModeEntry.enter(port: port, timeout: connection.timeout)
+        if output.json {
+            Terminal.write(JSONOutput.line(ListenJSON(id: identity.deviceID, listening: true, port: port)))
+        } else {
+            Terminal.write("\(port) is in listening mode (device ID \(identity.deviceID)).")
         }
     }
 

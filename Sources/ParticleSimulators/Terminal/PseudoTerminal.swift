@@ -19,7 +19,7 @@ public final class PseudoTerminal: @unchecked Sendable {
         master = FileDescriptor(rawValue: fd)
         slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do {
-            slave = try FileDescriptor.open(slavePath, .readWrite, options: [.closeOnExec, SerialPort.noControllingTerminal])
+            slave = try FileDescriptor.open(slavePath, .readWrite, options: [.closeOnExec, FileDescriptor.OpenOptions(rawValue: O_NOCTTY)])
         } catch {
             try? master.close()
             throw (error as? Errno) ?? .ioError
