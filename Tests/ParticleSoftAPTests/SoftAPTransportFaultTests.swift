@@ -41,7 +41,7 @@ extension ClientSimulatorTests {
             do {
                 _ = try await client.deviceInfo()
                 Issue.record("\(kind) did not fail")
-            } catch {
+            } catch let error as SoftAPError {
                 #expect(error == .noReply(command: .deviceID, reset: kind == .reset))
                 #expect(error.exitStatus == .io)
                 #expect(error.message == "the connection was \(kind == .reset ? "reset" : "closed") before any reply to device-id; retry, and stay close to the device")
@@ -76,8 +76,10 @@ extension ClientSimulatorTests {
                 do {
                     _ = try await client.scan()
                     return nil
-                } catch {
+                } catch let error as SoftAPError {
                     return error
+                } catch {
+                    return nil
                 }
             }
             // Wait until the device holds the request, then cancel.

@@ -5,12 +5,13 @@ import ParticleCore
 /// client and, within this package, by the simulated device. Every wait takes a `MonotonicDeadline`.
 package struct TCPSocket: ~Copyable {
     package let fd: Int32
-    /// When fired, every wait on this socket ends at once with `.cancelled`.
-    package var cancellation: CancellationSignal?
+    /// The read end of a `CancellationSignal` (or -1): when it fires, every wait on this socket ends at once with
+    /// `.cancelled`. The signal is owned by the caller and outlives the socket.
+    private let cancelFD: Int32
 
     package init(adopting fd: Int32, cancellation: CancellationSignal? = nil) {
         self.fd = fd
-        self.cancellation = cancellation
+        self.cancelFD = cancellation?.readFD ?? -1
     }
 
     deinit { Glibc.close(fd) }
@@ -85,7 +86,7 @@ package struct TCPSocket: ~Copyable {
     package func wait(for events: Int16, deadline: MonotonicDeadline) throws(Failure) {
         while true {
             var fds = [Glibc.pollfd(fd: fd, events: events, revents: 0)]
-            if let cancellation { fds.append(Glibc.pollfd(fd: cancellation.readFD, events: Int16(POLLIN), revents: 0)) }
+            if cancelFD >= 0 { fds.append(Glibc.pollfd(fd: cancelFD, events: Int16(POLLIN), revents: 0)) }
             let ready = poll(&fds, nfds_t(fds.count), deadline.remainingMilliseconds)
             if ready > 0 {
                 if fds.count > 1, fds[1].revents != 0 { throw .cancelled }
