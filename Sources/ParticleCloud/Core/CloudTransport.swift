@@ -159,7 +159,8 @@ public final class CloudTransport: Sendable {
         if error is CancellationError || error is CloudError { return error }
         let host = configuration.baseURL
         let what = "\(request.method.rawValue) \(request.displayPath)"
-        switch NetworkFailure(error) {
+        let failure = NetworkFailure(error)
+        switch failure {
         case .timedOut:
             return CloudError(kind: .timedOut, message: "no reply from \(host) in time (\(what)); check the network and try again")
         case .stalled(let seconds):
@@ -170,17 +171,12 @@ public final class CloudTransport: Sendable {
                               message: "the reply from \(host) is larger than \(limit >> 20) MB (\(what)); check --api-url")
         case .closed:
             return CloudError(kind: .unreachable, message: "\(host) closed the connection (\(what)); try again")
-        case .refused:
-            return CloudError(kind: .unreachable,
-                              message: "cannot reach \(host) (connection refused); check --api-url / PARTICLE_API_URL and the network")
-        case .hostNotFound:
-            return CloudError(kind: .unreachable,
-                              message: "cannot reach \(host) (host not found); check --api-url / PARTICLE_API_URL and the network")
         case .invalidURL:
             return CloudError(kind: .unreachable, message: "\(host) is not a usable API URL; check --api-url / PARTICLE_API_URL")
-        case .other:
+        case .refused, .hostNotFound, .other:
+            let reason = failure == .refused ? "connection refused" : failure == .hostNotFound ? "host not found" : "network error"
             return CloudError(kind: .unreachable,
-                              message: "cannot reach \(host) (network error); check --api-url / PARTICLE_API_URL and the network")
+                              message: "cannot reach \(host) (\(reason)); check --api-url / PARTICLE_API_URL and the network")
         }
     }
 }
