@@ -73,6 +73,19 @@ import Testing
         #expect(missing.stderr == "particlectl: not found (HTTP 404: Unknown Variable: \(Self.hostileEscaped)); check the name or ID\n")
     }
 
+    @Test func subscribeRetriesOpeningWithinTimeout() async throws {
+        let sim = try SimCloudProcess()
+        defer { sim.stop() }
+        try login(sim)
+        _ = try await sim.sim("POST", "/_sim/faults", json: #"{"stream_errors":1000}"#)
+        let started = Date()
+        let result = try sim.run(["cloud", "subscribe", "--timeout", "1.5", "--verbose"])
+        #expect(result.status == 4)
+        #expect(result.stderr.hasSuffix("particlectl: the event stream did not open within 1.5 s (the cloud kept failing); try again later, --verbose shows each attempt\n"))
+        #expect(result.stderr.contains("particlectl: event stream not open (HTTP 503); retrying in "))
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
     @Test func aMalformedMFACodeOnStdinIsRefusedWithoutSpendingATry() async throws {
         let sim = try SimCloudProcess()
         defer { sim.stop() }
@@ -84,13 +97,13 @@ import Testing
     }
 
     /// `login` at a real terminal (a pty from `script`): a wrong password is asked again, a malformed MFA code is
-    /// refused on the spot, and the password never shows.
+    /// refused on the spot and asked again, and the password never shows.
     @Test func loginOnATerminalAsksAgainAfterAWrongPassword() async throws {
         let sim = try SimCloudProcess()
         defer { sim.stop() }
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in sim.environment { environment[key] = value }
-        let command = [ToolRunner.particlectl, "login", "--username", "dev@example.com"].map { "'\($0)'" }.joined(separator: " ")
+        let command = [ToolRunner.particlectl, "login", "--username", "mfa@example.com"].map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qefc", command, "/dev/null"]
@@ -116,16 +129,23 @@ import Testing
         input.fileHandleForWriting.write(Data("wrong-password\n".utf8))
         #expect(waitFor("wrong username or password"))
         #expect(waitFor("Password: ", occurrences: 2))
-        input.fileHandleForWriting.write(Data("dev-password\n".utf8))
-        #expect(waitFor("Logged in as dev@example.com"))
+        input.fileHandleForWriting.write(Data("mfa-password\n".utf8))
+        // A code that is not 6 digits is refused on the spot and asked again: it is never sent.
+        #expect(waitFor("MFA code (attempt 1 of 3): "))
+        input.fileHandleForWriting.write(Data("12ab\n".utf8))
+        #expect(waitFor("the MFA code must be 6 digits; type it again"))
+        #expect(waitFor("MFA code (attempt 1 of 3): ", occurrences: 2))
+        input.fileHandleForWriting.write(Data("123456\n".utf8))
+        #expect(waitFor("Logged in as mfa@example.com"))
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { usleep(10_000) }
         #expect(!process.isRunning)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(collector.contents.0)")
         let shown = collector.contents.0
-        #expect(!shown.contains("wrong-password") && !shown.contains("dev-password"))
+        #expect(!shown.contains("wrong-password") && !shown.contains("mfa-password"))
         let requests = try #require(try await sim.sim("GET", "/_sim/requests") as? [[String: Any]])
-        #expect(requests.map { $0["status"] as? Int } == [400, 200])
+        // Wrong password, right password (MFA required), the one well-formed code.
+        #expect(requests.map { $0["status"] as? Int } == [400, 403, 200])
     }
 }
