@@ -100,6 +100,18 @@ final class CannedSoftAPDevice: @unchecked Sendable {
         #expect(!log.contains("event: request"), "\(log)")
     }
 
+    @Test func aPasswordTooShortForTheScannedNetworkWritesNothing() throws {
+        let sim = try SoftAPSimProcess()
+        // 6 bytes could be a WEP key, so only the scan (HomeNet is WPA2) shows it is wrong: before any write.
+        let result = try softap(["setup", "--ssid", "HomeNet", "--password-stdin", "--claim-code", "abcdef"],
+                                address: sim.tcp, stdin: "short1\n")
+        let log = sim.stop()
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr == "particlectl: a WPA/WPA2 password must be 8 to 64 characters\n")
+        #expect(log.contains("command=scan-ap"))
+        #expect(!log.contains("claim-code-set") && !log.contains("command=set") && !log.contains("command=configure-ap"), "\(log)")
+    }
+
     @Test func hostileSSIDsAreEscapedInTheTableAndExactInJSON() throws {
         let ssid = "Evil\u{1B}]0;pwned\u{07}\u{1B}[2J"
         let reply = Array("\n\n{\"scans\":[{\"ssid\":\"".utf8) + Array(ssid.utf8)

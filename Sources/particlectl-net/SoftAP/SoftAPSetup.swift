@@ -55,11 +55,12 @@ struct SoftAPSetup: AsyncParsableCommand {
         progress("Device \(device.id) (\(device.claimed ? "claimed" : "not claimed"))")
         let key = try await client.publicKey()
         progress("Public key: RSA \(key.keySizeInBits)-bit, SHA-256 \(key.fingerprint.prefix(16))…")
+        // Everything is known and checked (the scan included) before the first write to the device.
+        let (security, channel, credentials) = try await wifi.resolve(prepared, using: client, progress: progress)
         if let claimCode {
             try await client.setClaimCode(claimCode)
             progress("Claim code set")
         }
-        let (security, channel, credentials) = try await wifi.resolve(prepared, using: client, progress: progress)
         try await client.configure(ssid: wifi.ssid, security: security, channel: channel, credentials: credentials,
                                    publicKey: key)
         progress("Wi-Fi credentials for \(ssid) stored (\(security.name), channel \(channel))")
