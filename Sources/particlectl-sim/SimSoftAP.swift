@@ -129,6 +129,8 @@ struct SimSoftAP: AsyncParsableCommand {
             fields = [("event", "fault"), ("transport", transport.rawValue), ("command", command), ("fault", fault.description)]
         case let .rejected(transport, command, reason):
             fields = [("event", "rejected"), ("transport", transport.rawValue), ("command", command), ("reason", reason)]
+        case let .clientClosed(transport, command):
+            fields = [("event", "client-closed"), ("transport", transport.rawValue), ("command", command)]
         case let .claimCodeSet(code):
             fields = [("event", "claim-code-set"), ("claim_code", code)]
         case let .credentialsStored(credentials):

@@ -192,7 +192,8 @@ import Testing
         #expect(revoke.stderr.contains("particlectl: DELETE /v1/access_tokens/…\n"))
         let revoked = transcript.record(try sim.run(["whoami"], environment: ["PARTICLE_AUTH": newToken]))
         #expect(revoked.status == 5)
-        #expect(revoked.stderr.contains("run `particlectl login`"))
+        // The token came from PARTICLE_AUTH: logging in again would not replace it, so the message names the variable.
+        #expect(revoked.stderr.contains("the cloud rejected the access token from PARTICLE_AUTH"))
 
         let product = try sim.run(["token", "product", "--client-id", "widget-fleet-2468", "--secret-stdin"], stdin: "widget-fleet-secret\n")
         #expect(product.status == 0)
@@ -268,7 +269,7 @@ import Testing
         #expect(missing.status == 5)
         let invalid = try sim.run(["cloud", "devices"], environment: ["PARTICLE_AUTH": String(repeating: "1", count: 40)])
         #expect(invalid.status == 5)
-        #expect(invalid.stderr == "particlectl: the cloud rejected the access token (HTTP 401: The access token provided is invalid.); run `particlectl login`\n")
+        #expect(invalid.stderr == "particlectl: the cloud rejected the access token from PARTICLE_AUTH (HTTP 401: The access token provided is invalid.); set PARTICLE_AUTH to a valid token, or unset it to use the one `particlectl login` stores\n")
         let noTerminal = try sim.run(["login", "--username", "dev@example.com"], stdin: "")
         #expect(noTerminal.status == 2 || noTerminal.status == 5)
         #expect(noTerminal.stderr.contains("--password-stdin"))

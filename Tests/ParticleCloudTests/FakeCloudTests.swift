@@ -12,6 +12,7 @@ import Testing
         switch reply {
         case .reply(let status, _, let bytes): (status, String(decoding: bytes, as: UTF8.self))
         case .events: (200, "<stream>")
+        case .stalledBody(let status, _, _): (status, "<stalled>")
         }
     }
 

@@ -40,7 +40,8 @@ struct ReplyFramingTests {
     @Test("TCP: only the preamble, then close, is the device rejecting the request")
     func tcpEmpty() {
         #expect(run(TCPReplyFramer(command: .set), [bytes("\n\n")]) == .failure(.emptyReply(command: .set)))
-        #expect(run(TCPReplyFramer(command: .set), []) == .failure(.emptyReply(command: .set)))
+        // Nothing at all (not even the preamble) is the connection failing, not the device answering.
+        #expect(run(TCPReplyFramer(command: .set), []) == .failure(.noReply(command: .set, reset: false)))
     }
 
     @Test("TCP: close inside the JSON is a dropped reply")
@@ -101,7 +102,7 @@ struct ReplyFramingTests {
             return
         }
         #expect(run(HTTPReplyFramer(command: .deviceID), [bytes("HTTP/1.1 20")]) == .failure(.closedMidReply(command: .deviceID)))
-        #expect(run(HTTPReplyFramer(command: .deviceID), []) == .failure(.emptyReply(command: .deviceID)))
+        #expect(run(HTTPReplyFramer(command: .deviceID), []) == .failure(.noReply(command: .deviceID, reset: false)))
     }
 
     @Test("HTTP: a malformed chunk size is invalid")

@@ -1,4 +1,5 @@
 import Foundation
+import ParticleCore
 
 /// Where the Cloud API is and how to talk to it.
 public struct CloudConfiguration: Sendable {
@@ -25,5 +26,37 @@ public struct CloudConfiguration: Sendable {
         self.retry = retry
         self.requestTimeout = requestTimeout
         self.transcript = transcript
+    }
+}
+
+/// Checks an API base URL before any request: `http` or `https`, a host, nothing a base URL cannot hold. Pure.
+public enum APIBaseURL {
+    /// The reason `text` is not a usable base URL, or nil when it is.
+    public static func problem(_ text: String) -> String? {
+        guard let colon = text.range(of: "://") else {
+            return "\(quoted(text)) is not a URL; expected http(s)://HOST[:PORT], e.g. https://api.particle.io"
+        }
+        let scheme = text[..<colon.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            return "\(quoted(text)) uses \(scheme.isEmpty ? "no scheme" : scheme + "://"); the API URL must start with http:// or https://"
+        }
+        guard !text.contains(where: { $0.isWhitespace || $0.isNewline }),
+              let components = URLComponents(string: text) else {
+            return "\(quoted(text)) is not a valid URL; expected http(s)://HOST[:PORT]"
+        }
+        guard let host = components.host, !host.isEmpty else {
+            return "\(quoted(text)) has no host; expected http(s)://HOST[:PORT]"
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            return "\(quoted(text)): the port must be 1 to 65535"
+        }
+        guard components.query == nil, components.fragment == nil, components.user == nil, components.password == nil else {
+            return "\(quoted(text)) must be a base URL without credentials, query or fragment"
+        }
+        return nil
+    }
+
+    private static func quoted(_ text: String) -> String {
+        "\"" + UntrustedText.escaped(text) + "\""
     }
 }

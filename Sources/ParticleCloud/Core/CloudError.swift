@@ -109,6 +109,35 @@ public struct CloudError: ParticleError, Equatable {
         }
     }
 
+    /// Whether the cloud refused the bearer token itself (invalid, expired or revoked), rather than an action.
+    public var isRejectedToken: Bool {
+        kind == .authentication && (status == 401 || code == "invalid_token" || code == "expired_token")
+    }
+
+    /// A rejected token's error, saying where the token came from and what fixes it there (a token from
+    /// `PARTICLE_AUTH` overrides the stored one, so "log in again" would not help). Other errors are returned as is.
+    public func attributed(to origin: TokenOrigin) -> CloudError {
+        guard isRejectedToken else { return self }
+        let reply = "HTTP \(status.map(String.init) ?? "401")" + (apiMessage.map { ": \($0)" } ?? "")
+        var error = self
+        switch origin {
+        case .environment:
+            error.message = "the cloud rejected the access token from \(TokenLookup.environmentVariable) (\(reply)); set \(TokenLookup.environmentVariable) to a valid token, or unset it to use the one `particlectl login` stores"
+        case .stdin:
+            error.message = "the cloud rejected the access token read from stdin (--token-stdin) (\(reply)); pipe a valid token"
+        case .particleCLI:
+            error.message = "the cloud rejected the access token from particle-cli's config (\(reply)); run `particlectl login` or set \(TokenLookup.environmentVariable)"
+        case .config:
+            break
+        }
+        return error
+    }
+
+    /// Seconds for a message: `45`, `0.5`.
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
+    }
+
     static func badReply(_ what: String) -> CloudError {
         CloudError(kind: .badReply, message: "unexpected reply from the cloud: \(what); check --api-url")
     }
@@ -145,7 +174,8 @@ public enum ErrorBody {
         return nil
     }
 
-    /// Keeps a server message to one short line: newlines folded, length bounded, access tokens in URLs masked.
+    /// Keeps a server message to one short, safe line: newlines folded, length bounded, access tokens in URLs
+    /// masked, control characters escaped (a cloud must not drive the terminal).
     static func oneLine(_ text: String) -> String {
         var folded = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " / ")
@@ -155,6 +185,6 @@ public enum ErrorBody {
             folded.replaceSubrange(range.upperBound..<end, with: "…")
         }
         if folded.count > 300 { folded = String(folded.prefix(300)) + "…" }
-        return folded
+        return UntrustedText.escaped(folded)
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// A reply that arrived with a success status.
 public struct CloudReply: Sendable {
@@ -87,10 +88,11 @@ public final class CloudTransport: Sendable {
         configuration.transcript?(line)
     }
 
+    /// Reads a whole error or success body: no byte for `requestTimeout` seconds = a stalled reply (exit 4), more
+    /// than `maximumBody` = a reply too large (exit 1).
     private func collect(_ response: HTTPClientResponse, request: CloudRequest) async throws -> [UInt8] {
         do {
-            let buffer = try await response.body.collect(upTo: Self.maximumBody)
-            return Array(buffer.readableBytesView)
+            return try await BodyReader.read(response.body, limit: Self.maximumBody, idleTimeout: configuration.requestTimeout)
         } catch {
             throw mapNetworkError(error, request: request)
         }
@@ -156,23 +158,83 @@ public final class CloudTransport: Sendable {
     func mapNetworkError(_ error: any Error, request: CloudRequest) -> any Error {
         if error is CancellationError || error is CloudError { return error }
         let host = configuration.baseURL
-        if let clientError = error as? HTTPClientError {
-            switch clientError {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-                return CloudError(kind: .timedOut,
-                                  message: "no reply from \(host) in time (\(request.method.rawValue) \(request.displayPath)); check the network and try again")
-            case .remoteConnectionClosed:
-                return CloudError(kind: .unreachable,
-                                  message: "\(host) closed the connection (\(request.method.rawValue) \(request.displayPath)); try again")
-            default:
-                break
-            }
+        let what = "\(request.method.rawValue) \(request.displayPath)"
+        let failure = NetworkFailure(error)
+        switch failure {
+        case .timedOut:
+            return CloudError(kind: .timedOut, message: "no reply from \(host) in time (\(what)); check the network and try again")
+        case .stalled(let seconds):
+            return CloudError(kind: .timedOut,
+                              message: "the reply from \(host) stalled: no data for \(CloudError.format(seconds)) s (\(what)); check the network and try again")
+        case .tooLarge(let limit):
+            return CloudError(kind: .badReply,
+                              message: "the reply from \(host) is larger than \(limit >> 20) MB (\(what)); check --api-url")
+        case .closed:
+            return CloudError(kind: .unreachable, message: "\(host) closed the connection (\(what)); try again")
+        case .invalidURL:
+            return CloudError(kind: .unreachable, message: "\(host) is not a usable API URL; check --api-url / PARTICLE_API_URL")
+        case .refused, .hostNotFound, .other:
+            let reason = failure == .refused ? "connection refused" : failure == .hostNotFound ? "host not found" : "network error"
+            return CloudError(kind: .unreachable,
+                              message: "cannot reach \(host) (\(reason)); check --api-url / PARTICLE_API_URL and the network")
         }
-        let text = String(describing: error).lowercased()
-        let reason = text.contains("refused") ? "connection refused"
-            : text.contains("resolve") || text.contains("dns") || text.contains("lookup") ? "host not found"
-            : "network error"
-        return CloudError(kind: .unreachable,
-                          message: "cannot reach \(host) (\(reason)); check --api-url / PARTICLE_API_URL and the network")
+    }
+}
+
+/// A network failure classified from the typed errors of AsyncHTTPClient and SwiftNIO (never from their text).
+enum NetworkFailure: Equatable {
+    case timedOut
+    case stalled(seconds: Double)
+    case tooLarge(limit: Int)
+    case closed
+    case refused
+    case hostNotFound
+    case invalidURL
+    case other
+
+    init(_ error: any Error) {
+        switch error {
+        case let failure as BodyReader.Failure:
+            switch failure {
+            case .stalled(let seconds): self = .stalled(seconds: seconds)
+            case .tooLarge(let limit): self = .tooLarge(limit: limit)
+            }
+        case let tooMany as NIOTooManyBytesError:
+            self = .tooLarge(limit: tooMany.maxBytes ?? CloudTransport.maximumBody)
+        case let client as HTTPClientError:
+            switch client {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .getConnectionFromPoolTimeout,
+                 .tlsHandshakeTimeout:
+                self = .timedOut
+            case .remoteConnectionClosed: self = .closed
+            case .invalidURL, .emptyHost, .emptyScheme: self = .invalidURL
+            default: self = .other
+            }
+        case let connection as NIOConnectionError:
+            if let first = connection.connectionErrors.first {
+                self = NetworkFailure(first.error)
+            } else if connection.dnsAError != nil || connection.dnsAAAAError != nil {
+                self = .hostNotFound
+            } else {
+                self = .other
+            }
+        case let io as IOError:
+            switch io.errnoCode {
+            case ECONNREFUSED: self = .refused
+            case ECONNRESET, EPIPE: self = .closed
+            case ETIMEDOUT: self = .timedOut
+            default: self = .other
+            }
+        case is SocketAddressError, is SocketAddressError.UnknownHost:
+            self = .hostNotFound
+        case let channel as ChannelError:
+            switch channel {
+            case .connectTimeout: self = .timedOut
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed: self = .closed
+            default: self = .other
+            }
+        default:
+            self = .other
+        }
     }
 }

@@ -38,17 +38,32 @@ public struct StreamOptions: Sendable, Equatable {
     public var idleTimeout: Double
     /// Reconnects in a row without receiving anything before giving up.
     public var maximumReconnects: Int
-    /// First delay before a reconnect, doubling each time (with jitter), capped at 30 s.
+    /// First delay before a reconnect after a failure, doubling each time (with jitter), capped at 30 s. A healthy
+    /// stream that the cloud closed cleanly is reopened at once, without a delay.
     public var reconnectDelay: Double
     /// Deadline for each (re)connection's reply head.
     public var connectTimeout: Double
+    /// How many times opening the stream is retried, with the reconnect back-off, when it fails in a way worth
+    /// retrying (5xx, 429, network); 0 = fail at once (for callers that have another way to learn the same thing).
+    public var openRetries: Int
 
-    public init(idleTimeout: Double = 30, maximumReconnects: Int = 5, reconnectDelay: Double = 2, connectTimeout: Double = 20) {
+    public init(idleTimeout: Double = 30, maximumReconnects: Int = 5, reconnectDelay: Double = 2, connectTimeout: Double = 20,
+                openRetries: Int = 0) {
         self.idleTimeout = idleTimeout
         self.maximumReconnects = maximumReconnects
         self.reconnectDelay = reconnectDelay
         self.connectTimeout = connectTimeout
+        self.openRetries = openRetries
     }
+
+    /// The wait before reconnect number `failures` (1-based): exponential, half fixed and half random.
+    func backoff(afterFailures failures: Int, jitter: Double = Double.random(in: 0...1)) -> Double {
+        let full = min(30, reconnectDelay * pow(2, Double(max(0, failures - 1))))
+        return full / 2 + full / 2 * min(max(jitter, 0), 1)
+    }
+
+    /// A healthy connection lived at least this long or delivered an event; its clean close is not a failure.
+    static let healthyDuration = 1.0
 }
 
 /// Publishing events and subscribing to the event stream (SSE).
@@ -67,21 +82,53 @@ public struct EventsAPI: Sendable {
     }
 
     /// Opens the event stream and returns once the cloud accepted it (so errors like a bad token are thrown here,
-    /// and nothing published after this returns is missed). The subscription reconnects by itself with back-off
-    /// when the connection drops or goes silent; it ends with an error after `maximumReconnects` failures in a row.
+    /// and nothing published after this returns is missed). Opening is retried `openRetries` times when it fails in a
+    /// way worth retrying. The subscription then reconnects by itself: at once after the cloud closed a healthy
+    /// stream cleanly, with back-off after failures (a drop, silence, an error reply); it ends with an error after
+    /// `maximumReconnects` failures in a row. Events published while no connection is open are not delivered (the
+    /// event stream keeps no history).
     public func subscribe(_ filter: EventFilter, options: StreamOptions = StreamOptions()) async throws -> EventSubscription {
         let request = CloudRequest(.get, filter.path)
-        let first = try await transport.open(request, connectTimeout: options.connectTimeout)
         let transport = self.transport
+        var first: HTTPClientResponse
+        var attempt = 0
+        while true {
+            do {
+                first = try await transport.open(request, connectTimeout: options.connectTimeout)
+                break
+            } catch let error as CloudError where Self.isWorthReconnecting(error) && attempt < options.openRetries {
+                attempt += 1
+                let wait = options.backoff(afterFailures: attempt)
+                transport.configuration.transcript?("event stream not open (\(error.status.map { "HTTP \($0)" } ?? error.kind.rawValue)); retrying in \(String(format: "%.1f", wait)) s")
+                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+            }
+        }
         let (stream, continuation) = AsyncThrowingStream<CloudEvent, any Error>.makeStream()
+        let opened = first
         let task = Task {
-            var response: HTTPClientResponse? = first
+            var response: HTTPClientResponse? = opened
             var failures = 0
             while !Task.isCancelled {
                 if let current = response {
                     response = nil
-                    let received = await Self.pump(current, idleTimeout: options.idleTimeout, into: continuation)
-                    if received { failures = 0 }
+                    let ending = await Self.pump(current, idleTimeout: options.idleTimeout, into: continuation)
+                    if ending.touched { failures = 0 }
+                    if ending.closedCleanly && ending.isHealthy {
+                        // The cloud ended a good stream (as it does from time to time): reopen at once, so the gap
+                        // in which events are lost stays as short as a reconnect.
+                        if Task.isCancelled { break }
+                        transport.configuration.transcript?("event stream closed by the cloud; reconnecting now")
+                        switch await Self.reopen(request, transport: transport, options: options) {
+                        case .opened(let reopened):
+                            response = reopened
+                            continue
+                        case .fatal(let error):
+                            continuation.finish(throwing: error)
+                            return
+                        case .failed:
+                            break  // counted as a failure below
+                        }
+                    }
                 }
                 if Task.isCancelled { break }
                 failures += 1
@@ -91,18 +138,20 @@ public struct EventsAPI: Sendable {
                         message: "the event stream dropped \(options.maximumReconnects + 1) times in a row; check the network and subscribe again"))
                     return
                 }
-                let full = min(30, options.reconnectDelay * pow(2, Double(failures - 1)))
-                let wait = full / 2 + Double.random(in: 0...(full / 2))
+                let wait = options.backoff(afterFailures: failures)
                 transport.configuration.transcript?("event stream closed; reconnecting in \(String(format: "%.1f", wait)) s")
                 do {
                     try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
-                    response = try await transport.open(request, connectTimeout: options.connectTimeout)
-                } catch let error as CloudError where error.kind == .authentication || error.kind == .notFound {
+                } catch {
+                    break
+                }
+                switch await Self.reopen(request, transport: transport, options: options) {
+                case .opened(let reopened):
+                    response = reopened
+                case .fatal(let error):
                     continuation.finish(throwing: error)
                     return
-                } catch is CancellationError {
-                    break
-                } catch {
+                case .failed:
                     continue  // counted as a failure on the next turn
                 }
             }
@@ -112,59 +161,83 @@ public struct EventsAPI: Sendable {
         return EventSubscription(stream: stream, task: task)
     }
 
-    /// Reads one connection until it ends, goes idle or the task is cancelled. Returns whether anything arrived.
+    enum Reopening {
+        case opened(HTTPClientResponse)
+        /// Worth another try after a back-off.
+        case failed
+        /// An authentication or not-found reply: the subscription ends with it.
+        case fatal(CloudError)
+    }
+
+    /// One reconnection attempt.
+    static func reopen(_ request: CloudRequest, transport: CloudTransport, options: StreamOptions) async -> Reopening {
+        do {
+            return .opened(try await transport.open(request, connectTimeout: options.connectTimeout))
+        } catch let error as CloudError where error.kind == .authentication || error.kind == .notFound {
+            return .fatal(error)
+        } catch {
+            return .failed
+        }
+    }
+
+    /// Failures of opening the stream that another try may cure: the cloud's 5xx and 429, the network, a timeout.
+    static func isWorthReconnecting(_ error: CloudError) -> Bool {
+        switch error.kind {
+        case .unreachable, .timedOut, .rateLimited: true
+        case .remote: (error.status ?? 0) >= 500
+        default: false
+        }
+    }
+
+    /// How one connection ended.
+    struct Ending {
+        /// Any byte arrived (event or keep-alive).
+        var touched: Bool
+        /// An event arrived.
+        var receivedEvent: Bool
+        /// The body ended normally (not dropped, not idle, not cancelled).
+        var closedCleanly: Bool
+        /// How long the connection was read.
+        var duration: Double
+
+        var isHealthy: Bool { receivedEvent || duration >= StreamOptions.healthyDuration }
+    }
+
+    /// Reads one connection until it ends, goes idle or the task is cancelled.
     static func pump(_ response: HTTPClientResponse, idleTimeout: Double,
-                     into continuation: AsyncThrowingStream<CloudEvent, any Error>.Continuation) async -> Bool {
+                     into continuation: AsyncThrowingStream<CloudEvent, any Error>.Continuation) async -> Ending {
         let activity = ActivityClock()
-        return await withTaskGroup(of: Void.self) { group in
+        let started = Date()
+        return await withTaskGroup(of: (clean: Bool, events: Bool)?.self) { group in
             group.addTask {
                 var parser = SSEParser()
+                var events = false
                 do {
                     for try await buffer in response.body {
                         activity.touch()
                         for item in parser.feed(buffer.readableBytesView) {
                             if case .event(let event) = item, let cloudEvent = CloudEvent(event) {
+                                events = true
                                 continuation.yield(cloudEvent)
                             }
                         }
                     }
+                    return (!Task.isCancelled, events)
                 } catch {
-                    // A dropped connection: the caller reconnects.
+                    return (false, events)  // A dropped connection: the caller reconnects after a back-off.
                 }
             }
             group.addTask {
-                let step = UInt64(min(1, idleTimeout / 4) * 1_000_000_000)
-                while !Task.isCancelled, activity.idleSeconds < idleTimeout {
-                    try? await Task.sleep(nanoseconds: step)
-                }
+                await activity.waitUntilIdle(for: idleTimeout)
+                return nil
             }
-            await group.next()
+            let first = await group.next() ?? nil
             group.cancelAll()
-            return activity.touched
+            var received = first?.events ?? false
+            for await other in group { received = received || (other?.events ?? false) }
+            return Ending(touched: activity.touched, receivedEvent: received, closedCleanly: first?.clean ?? false,
+                          duration: Date().timeIntervalSince(started))
         }
-    }
-}
-
-/// Thread-safe "when did bytes last arrive".
-final class ActivityClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = Date()
-    private var any = false
-
-    func touch() {
-        lock.lock(); defer { lock.unlock() }
-        last = Date()
-        any = true
-    }
-
-    var idleSeconds: Double {
-        lock.lock(); defer { lock.unlock() }
-        return Date().timeIntervalSince(last)
-    }
-
-    var touched: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return any
     }
 }
 

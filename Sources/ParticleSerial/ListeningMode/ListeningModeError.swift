@@ -56,7 +56,7 @@ public struct ListeningModeError: ParticleError, Equatable {
         case .dialogue(.missing(let prompt)):
             return "the device on \(port) asks for \(prompt.summary), but none was given — pass \(Self.option(for: prompt))"
         case .dialogue(.saveFailed(let line)):
-            return "the device on \(port) could not save the credentials (\"\(line)\") — check the security type and the password length, then retry"
+            return "the device on \(port) could not save the credentials (\"\(UntrustedText.escaped(line))\") — check the security type and the password length, then retry"
         case .dialogue(.unsupported(let reason)):
             return "the device on \(port): \(reason)"
         case .dialogue(.claimCodeMismatch):

@@ -1,3 +1,5 @@
+import ParticleCore
+
 /// One exchange on the wire, for `--verbose`. Secrets are masked before an entry is made, including the device's
 /// echo of them: a password never reaches a transcript.
 public struct TranscriptEntry: Sendable, Equatable {
@@ -5,23 +7,8 @@ public struct TranscriptEntry: Sendable, Equatable {
     public var direction: Direction
     public var bytes: [UInt8]
 
-    /// Printable form: ASCII as is, `\r` `\n` `\t` escaped, other bytes as `\xNN`.
-    public var text: String {
-        var out = ""
-        for byte in bytes {
-            switch byte {
-            case 0x0d: out += "\\r"
-            case 0x0a: out += "\\n"
-            case 0x09: out += "\\t"
-            case 0x5c: out += "\\\\"
-            case 0x20...0x7e: out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let digits = String(byte, radix: 16)
-                out += "\\x" + (digits.count == 1 ? "0" : "") + digits
-            }
-        }
-        return out
-    }
+    /// Printable form: ASCII as is, `\r` `\n` `\t` escaped, other bytes as `\xNN` (`UntrustedText`).
+    public var text: String { UntrustedText.escaped(bytes: bytes) }
 }
 
 /// Replaces every occurrence of the secrets in a byte stream with `*`, also across chunk boundaries (it holds back

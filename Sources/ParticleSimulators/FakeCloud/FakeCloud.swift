@@ -47,9 +47,28 @@ public actor FakeCloud {
             faults.streamErrors -= 1
             reply = .text(503, "Service Unavailable")
         } else {
-            reply = route(request, segments)
+            reply = bodyFault(route(request, segments))
         }
         record(request, status: reply.status)
+        return reply
+    }
+
+    /// The body faults: a complete reply turned into one that stalls, or one too large to read.
+    private func bodyFault(_ reply: FakeReply) -> FakeReply {
+        guard case .reply(let status, let headers, let body) = reply else { return reply }
+        if faults.stallBodies > 0 {
+            faults.stallBodies -= 1
+            return .stalledBody(status: status, headers: headers, prefix: Array(body.prefix(max(1, body.count / 2))))
+        }
+        if faults.oversizedReplies > 0 {
+            faults.oversizedReplies -= 1
+            // Valid JSON (an array of zeros) so only its size is wrong.
+            var big = [UInt8](repeating: UInt8(ascii: ","), count: FakeCloudFaults.oversizedReplyBytes)
+            for index in stride(from: 1, to: big.count - 1, by: 2) { big[index] = UInt8(ascii: "0") }
+            big[0] = UInt8(ascii: "[")
+            big[big.count - 1] = UInt8(ascii: "]")
+            return .reply(status: status, headers: ["Content-Type": "application/json"], body: big)
+        }
         return reply
     }
 

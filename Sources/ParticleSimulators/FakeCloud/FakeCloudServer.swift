@@ -75,6 +75,17 @@ struct FakeCloudResponder: HTTPResponder {
             }
             return Response(status: .init(code: status), headers: fields,
                             body: bytes.isEmpty ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .stalledBody(let status, let replyHeaders, let prefix):
+            var fields = HTTPFields()
+            for (name, value) in replyHeaders {
+                if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
+            }
+            return Response(status: .init(code: status), headers: fields, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: prefix))
+                // Never finish: hold the connection until the client gives up or the server stops.
+                while !Task.isCancelled { try await Task.sleep(nanoseconds: 200_000_000) }
+                try await writer.finish(nil)
+            })
         case .events(let stream):
             var fields = HTTPFields()
             fields[.contentType] = "text/event-stream"

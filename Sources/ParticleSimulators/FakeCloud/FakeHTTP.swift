@@ -53,10 +53,12 @@ public struct FakeRequest: Sendable {
     }
 }
 
-/// The fake cloud's answer: a complete reply, or an event stream.
+/// The fake cloud's answer: a complete reply, an event stream, or a reply whose body stalls.
 public enum FakeReply: Sendable {
     case reply(status: Int, headers: [String: String], body: [UInt8])
     case events(FakeEventStream)
+    /// The head and the first bytes of the body, then nothing until the client gives up (the `stall_bodies` fault).
+    case stalledBody(status: Int, headers: [String: String], prefix: [UInt8])
 
     static func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> FakeReply {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
@@ -73,7 +75,7 @@ public enum FakeReply: Sendable {
 
     var status: Int {
         switch self {
-        case .reply(let status, _, _): status
+        case .reply(let status, _, _), .stalledBody(let status, _, _): status
         case .events: 200
         }
     }
@@ -152,6 +154,13 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
     public var oauthLimit: Int = 100
     /// The next N event-stream requests (`GET …/events…`) answer 503: a cloud whose stream is down.
     public var streamErrors: Int = 0
+    /// The next N API replies send their head and the start of the body, then stall (a hung proxy or server).
+    public var stallBodies: Int = 0
+    /// The next N API replies carry a body bigger than any client reads (`oversizedReplyBytes`).
+    public var oversizedReplies: Int = 0
+
+    /// The size of an oversized reply: 17 MiB, over particlectl's 16 MiB limit.
+    public static let oversizedReplyBytes = 17 << 20
 
     public init() {}
 
@@ -163,6 +172,8 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         case retryAfter = "retry_after"
         case oauthLimit = "oauth_limit"
         case streamErrors = "stream_errors"
+        case stallBodies = "stall_bodies"
+        case oversizedReplies = "oversized_replies"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -174,5 +185,7 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         retryAfter = try container.decodeIfPresent(Int.self, forKey: .retryAfter)
         oauthLimit = try container.decodeIfPresent(Int.self, forKey: .oauthLimit) ?? 100
         streamErrors = try container.decodeIfPresent(Int.self, forKey: .streamErrors) ?? 0
+        stallBodies = try container.decodeIfPresent(Int.self, forKey: .stallBodies) ?? 0
+        oversizedReplies = try container.decodeIfPresent(Int.self, forKey: .oversizedReplies) ?? 0
     }
 }

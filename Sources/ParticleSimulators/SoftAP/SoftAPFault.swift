@@ -18,6 +18,10 @@ public struct SoftAPFault: Sendable, Equatable, CustomStringConvertible {
         case empty
         /// Carry out the command, then close without a reply (connect-ap's lost reply).
         case loseReply = "lose-reply"
+        /// Read the request, then reset the connection (RST) before sending a byte: a flaky link or a busy device.
+        case reset
+        /// Read the request, then close the connection (FIN) before sending a byte.
+        case close
     }
 
     public var kind: Kind

@@ -44,6 +44,8 @@ public final class SoftAPSimulator: @unchecked Sendable {
         case replied(transport: SoftAPAddress.Transport, command: String, reply: String)
         case faultInjected(transport: SoftAPAddress.Transport, command: String, fault: SoftAPFault)
         case rejected(transport: SoftAPAddress.Transport, command: String, reason: String)
+        /// The client closed a connection the device was holding open without answering (the `stall` fault).
+        case clientClosed(transport: SoftAPAddress.Transport, command: String)
         case claimCodeSet(String)
         case credentialsStored(SimulatedPhoton.Credentials)
         case connectRequested
@@ -202,7 +204,7 @@ public final class SoftAPSimulator: @unchecked Sendable {
         let fault = takeFault(for: name)
         if let fault { emit(.faultInjected(transport: .tcp, command: name, fault: fault)) }
         pause(configuration.latency)
-        if fault?.kind == .stall { return holdUntilPeerCloses(connection) }
+        if let fault, breaksOff(fault, connection, transport: .tcp, command: name) { return }
 
         let bytes: [[UInt8]]
         let reply = perform(name, body: body, transport: .tcp)
@@ -276,7 +278,7 @@ public final class SoftAPSimulator: @unchecked Sendable {
         let fault = takeFault(for: name)
         if let fault { emit(.faultInjected(transport: .http, command: name, fault: fault)) }
         pause(configuration.latency)
-        if fault?.kind == .stall { return holdUntilPeerCloses(connection) }
+        if let fault, breaksOff(fault, connection, transport: .http, command: name) { return }
 
         var pieces: [[UInt8]] = [Array(head.utf8)]
         switch perform(name, body: body, transport: .http) {
@@ -426,8 +428,22 @@ public final class SoftAPSimulator: @unchecked Sendable {
         }
     }
 
-    private func holdUntilPeerCloses(_ connection: borrowing TCPSocket) {
-        while !isStopped, !connection.peerHasClosed { usleep(20_000) }
+    /// The faults that end an exchange before any reply byte: stall, reset, close. Returns whether it ended.
+    private func breaksOff(_ fault: SoftAPFault, _ connection: borrowing TCPSocket, transport: SoftAPAddress.Transport,
+                           command: String) -> Bool {
+        switch fault.kind {
+        case .stall:
+            while !isStopped, !connection.peerHasClosed { usleep(20_000) }
+            if !isStopped { emit(.clientClosed(transport: transport, command: command)) }
+            return true
+        case .reset:
+            connection.setResetOnClose()
+            return true
+        case .close:
+            return true
+        default:
+            return false
+        }
     }
 
     // MARK: Helpers

@@ -106,7 +106,7 @@ public struct SoftAPClient: Sendable {
     public func connect() async throws(SoftAPError) -> SoftAPConnectOutcome {
         let exchange = exchange(for: .connectAP)
         log("→ \(address.transport.rawValue) \(address) connect-ap")
-        let outcome = try await Self.offload { () throws(SoftAPError) in try exchange.performConnectAP() }
+        let outcome = try await Self.offload(exchange) { (exchange) throws(SoftAPError) in try exchange.performConnectAP() }
         log("← connect-ap \(outcome.rawValue)")
         return outcome
     }
@@ -118,7 +118,7 @@ public struct SoftAPClient: Sendable {
         while true {
             log("→ \(address.transport.rawValue) \(address) \(request.command.rawValue) (\(request.bodyByteCount) body bytes)")
             do {
-                let reply = try await Self.offload { () throws(SoftAPError) in try exchange.perform(request) }
+                let reply = try await Self.offload(exchange) { (exchange) throws(SoftAPError) in try exchange.perform(request) }
                 log("← \(request.command.rawValue) \(Self.redacted(reply).serialized)")
                 return reply
             } catch {
@@ -141,7 +141,7 @@ public struct SoftAPClient: Sendable {
     /// Failures on the way are worth another try; the device's own answers are not.
     static func isRetriable(_ error: SoftAPError) -> Bool {
         switch error {
-        case .connectFailed, .connectTimedOut, .replyTimedOut, .closedMidReply, .invalidReply, .sendFailed: true
+        case .connectFailed, .connectTimedOut, .replyTimedOut, .noReply, .closedMidReply, .invalidReply, .sendFailed: true
         // 500: the device's HTTP server had no free connection slot.
         case let .httpStatus(_, status): status >= 500
         default: false
@@ -161,18 +161,29 @@ public struct SoftAPClient: Sendable {
         })
     }
 
-    /// Runs blocking socket work on a thread of its own and awaits it.
-    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws(SoftAPError) -> T) async throws(SoftAPError) -> T {
-        let result: Result<T, SoftAPError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                do throws(SoftAPError) {
-                    continuation.resume(returning: .success(try work()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
+    /// Runs a blocking exchange on a thread of its own and awaits it. Cancelling the awaiting task reaches that
+    /// thread: the exchange's waits end at once, its socket is closed and it throws `.cancelled`.
+    static func offload<T: Sendable>(
+        _ exchange: SoftAPExchange, _ work: @escaping @Sendable (SoftAPExchange) throws(SoftAPError) -> T
+    ) async throws(SoftAPError) -> T {
+        let signal = CancellationSignal()
+        var exchange = exchange
+        exchange.cancellation = signal
+        let prepared = exchange
+        let result: Result<T, SoftAPError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread {
+                    do throws(SoftAPError) {
+                        continuation.resume(returning: .success(try work(prepared)))
+                    } catch {
+                        continuation.resume(returning: .failure(error))
+                    }
                 }
+                thread.stackSize = 1 << 20
+                thread.start()
             }
-            thread.stackSize = 1 << 20
-            thread.start()
+        } onCancel: {
+            signal.fire()
         }
         return try result.get()
     }

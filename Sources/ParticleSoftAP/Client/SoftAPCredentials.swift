@@ -1,4 +1,5 @@
 import Foundation
+import ParticleCore
 
 /// Wi-Fi credentials in the clear, as a user gives them. `configuration(…)` checks them and encrypts the secrets for
 /// one device. Never printed: `description` says only which kind they are.
@@ -21,37 +22,50 @@ public enum SoftAPCredentials: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Checks the credentials against the network's security and encrypts them with the device's key.
-    public func configuration(ssid: String, security: SoftAPSecurity, channel: Int,
-                              publicKey: SoftAPPublicKey) throws(SoftAPError) -> SoftAPWiFiConfiguration {
+    /// Checks the credentials against the network's security without the device (pure): what `configuration`
+    /// checks before encrypting, so a caller can refuse bad input before the first request.
+    public func check(ssid: String, security: SoftAPSecurity) throws(SoftAPError) {
         try SoftAPInputRules.checkSSID(ssid)
         guard security != .unknown else {
             throw .invalidInput("the network's security is unknown; pass --security (one of \(SoftAPSecurity.acceptedNames.joined(separator: ", ")))")
         }
-        let sealed: SoftAPWiFiConfiguration.Credentials
+        let shown = UntrustedText.escaped(ssid)
         switch self {
         case .none:
             guard security.isOpen else {
-                throw .invalidInput("\"\(ssid)\" is a \(security.name) network: a password is needed")
+                throw .invalidInput("\"\(shown)\" is a \(security.name) network: a password is needed")
             }
-            sealed = .none
         case let .password(password):
             guard !security.isOpen else {
-                throw .invalidInput("\"\(ssid)\" is an open network: it takes no password")
+                throw .invalidInput("\"\(shown)\" is an open network: it takes no password")
             }
             guard !security.isEnterprise else {
-                throw .invalidInput("\"\(ssid)\" is an enterprise network: give --eap peap with --identity, or --eap tls with --certificate and --private-key")
+                throw .invalidInput("\"\(shown)\" is an enterprise network: give --eap peap with --identity, or --eap tls with --certificate and --private-key")
             }
             try SoftAPInputRules.checkPassword(password, security: security)
-            sealed = .password(encryptedHex: try publicKey.encryptPassword(password))
-        case let .peap(identity, password, outer):
+        case let .peap(identity, password, _):
             guard security.isEnterprise else { throw .invalidInput("PEAP needs an enterprise network (\(security.name) is not)") }
             guard !identity.isEmpty, !password.isEmpty else { throw .invalidInput("PEAP needs an identity and a password") }
             try SoftAPInputRules.checkPassword(password, security: security)
+        case .tls:
+            guard security.isEnterprise else { throw .invalidInput("EAP-TLS needs an enterprise network (\(security.name) is not)") }
+        }
+    }
+
+    /// Checks the credentials against the network's security and encrypts them with the device's key.
+    public func configuration(ssid: String, security: SoftAPSecurity, channel: Int,
+                              publicKey: SoftAPPublicKey) throws(SoftAPError) -> SoftAPWiFiConfiguration {
+        try check(ssid: ssid, security: security)
+        let sealed: SoftAPWiFiConfiguration.Credentials
+        switch self {
+        case .none:
+            sealed = .none
+        case let .password(password):
+            sealed = .password(encryptedHex: try publicKey.encryptPassword(password))
+        case let .peap(identity, password, outer):
             sealed = .peap(identity: identity, outerIdentity: outer,
                            encryptedPasswordHex: try publicKey.encryptPassword(password))
         case let .tls(certificate, privateKey, ca, outer):
-            guard security.isEnterprise else { throw .invalidInput("EAP-TLS needs an enterprise network (\(security.name) is not)") }
             let (ek, key) = try publicKey.encryptPrivateKey(pem: privateKey)
             sealed = .tls(certificatePEM: certificate, encryptedKeyHex: ek, encryptedPrivateKeyHex: key, caPEM: ca,
                           outerIdentity: outer)
@@ -77,7 +91,7 @@ public enum SoftAPInputRules {
 
     public static func checkSSID(_ ssid: String) throws(SoftAPError) {
         guard !ssid.isEmpty, ssid.utf8.count <= 32 else {
-            throw .invalidInput("the SSID must be 1 to 32 bytes (\"\(ssid)\" is \(ssid.utf8.count))")
+            throw .invalidInput("the SSID must be 1 to 32 bytes (\"\(UntrustedText.escaped(ssid))\" is \(ssid.utf8.count))")
         }
         guard !ssid.contains("\""), !ssid.contains("\\") else {
             throw .invalidInput("the SSID contains \" or \\, which the Photon firmware cannot store over SoftAP; use USB serial setup instead")

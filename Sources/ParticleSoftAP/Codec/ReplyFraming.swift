@@ -6,7 +6,8 @@ public protocol SoftAPReplyFraming {
     /// Feeds newly received bytes; returns the reply once its JSON is complete, nil while more is needed, or throws
     /// when the bytes can never become a reply.
     mutating func feed(_ bytes: [UInt8]) throws -> JSONValue?
-    /// The peer closed the connection before a complete reply: always throws the error that explains it.
+    /// The peer closed the connection before a complete reply: always throws the error that explains it (closed
+    /// before any byte: `noReply`, a transport failure; the device's reply without JSON: `emptyReply`).
     func endOfStream() throws -> Never
 }
 
@@ -33,6 +34,7 @@ public struct TCPReplyFramer: SoftAPReplyFraming {
     }
 
     public func endOfStream() throws -> Never {
+        if buffer.isEmpty { throw SoftAPError.noReply(command: command, reset: false) }
         if buffer.allSatisfy({ $0 == 0x0A || $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) {
             throw SoftAPError.emptyReply(command: command)
         }
@@ -110,7 +112,7 @@ public struct HTTPReplyFramer: SoftAPReplyFraming {
 
     public func endOfStream() throws -> Never {
         if framing == nil {
-            if head.isEmpty { throw SoftAPError.emptyReply(command: command) }
+            if head.isEmpty { throw SoftAPError.noReply(command: command, reset: false) }
             throw SoftAPError.closedMidReply(command: command)
         }
         try endOfBody()

@@ -7,8 +7,13 @@ public enum SoftAPError: ParticleError, Equatable {
     case connectFailed(address: String, reason: String)
     case connectTimedOut(address: String, seconds: Double)
     case replyTimedOut(command: SoftAPRequest.Command, seconds: Double)
-    /// The connection ended before any JSON: the device's way of rejecting a request it cannot parse.
+    /// The device answered without JSON (TCP: only the `\n\n` preamble; HTTP: 200 with an empty body): its way of
+    /// rejecting a request it cannot parse.
     case emptyReply(command: SoftAPRequest.Command)
+    /// The connection was closed or reset before a single byte of the reply: a transport failure, not an answer.
+    case noReply(command: SoftAPRequest.Command, reset: Bool)
+    /// The request was cancelled by its caller (the socket was closed at once).
+    case cancelled(command: SoftAPRequest.Command)
     /// The connection ended (or was reset) inside a reply.
     case closedMidReply(command: SoftAPRequest.Command)
     /// The bytes are not JSON (or not the HTTP the device speaks).
@@ -28,8 +33,8 @@ public enum SoftAPError: ParticleError, Equatable {
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .connectFailed, .closedMidReply, .sendFailed: .io
-        case .connectTimedOut, .replyTimedOut: .timedOut
+        case .connectFailed, .closedMidReply, .noReply, .sendFailed: .io
+        case .connectTimedOut, .replyTimedOut, .cancelled: .timedOut
         case .emptyReply, .invalidReply, .malformedReply, .httpStatus, .resultCode, .noPublicKey, .invalidPublicKey:
             .remoteError
         case .encryptionFailed, .invalidInput: .usage
@@ -47,6 +52,10 @@ public enum SoftAPError: ParticleError, Equatable {
             "the device did not finish its \(command.rawValue) reply within \(Self.format(seconds)) s; retry, or raise --timeout"
         case let .emptyReply(command):
             "device rejected the request: \(command.rawValue) got an empty reply (the device could not parse what was sent)"
+        case let .noReply(command, reset):
+            "the connection was \(reset ? "reset" : "closed") before any reply to \(command.rawValue); retry, and stay close to the device"
+        case let .cancelled(command):
+            "\(command.rawValue) was cancelled before the device answered"
         case let .closedMidReply(command):
             "the connection closed in the middle of the \(command.rawValue) reply; retry, and stay close to the device"
         case let .invalidReply(command, reason):
@@ -68,7 +77,7 @@ public enum SoftAPError: ParticleError, Equatable {
         case let .invalidInput(text):
             text
         case let .networkNotFound(ssid):
-            "no network named \"\(ssid)\" in the device's scan; check the name, move closer, or pass --security and --channel"
+            "no network named \"\(UntrustedText.escaped(ssid))\" in the device's scan; check the name, move closer, or pass --security and --channel"
         }
     }
 

@@ -5,18 +5,27 @@ import ParticleCore
 /// client and, within this package, by the simulated device. Every wait takes a `MonotonicDeadline`.
 package struct TCPSocket: ~Copyable {
     package let fd: Int32
+    /// The read end of a `CancellationSignal` (or -1): when it fires, every wait on this socket ends at once with
+    /// `.cancelled`. The signal is owned by the caller and outlives the socket.
+    private let cancelFD: Int32
 
-    package init(adopting fd: Int32) { self.fd = fd }
+    package init(adopting fd: Int32, cancellation: CancellationSignal? = nil) {
+        self.fd = fd
+        self.cancelFD = cancellation?.readFD ?? -1
+    }
 
     deinit { Glibc.close(fd) }
 
     package enum Failure: Error, Equatable {
         case timedOut
+        /// The `CancellationSignal` fired.
+        case cancelled
         case system(Int32)
 
         package var reason: String {
             switch self {
             case .timedOut: "timed out"
+            case .cancelled: "cancelled"
             case let .system(code): String(cString: strerror(code)).lowercased()
             }
         }
@@ -29,12 +38,14 @@ package struct TCPSocket: ~Copyable {
         case closed(reset: Bool)
     }
 
-    /// Connects to an IPv4 address, giving up at the deadline.
-    package static func connect(host: String, port: Int, deadline: MonotonicDeadline) throws(Failure) -> TCPSocket {
+    /// Connects to an IPv4 address, giving up at the deadline (or when `cancellation` fires).
+    package static func connect(host: String, port: Int, deadline: MonotonicDeadline,
+                                cancellation: CancellationSignal? = nil) throws(Failure) -> TCPSocket {
+        if cancellation?.isFired == true { throw .cancelled }
         var address = try ipv4Address(host: host, port: port)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .system(errno) }
-        let sock = TCPSocket(adopting: fd)
+        let sock = TCPSocket(adopting: fd, cancellation: cancellation)
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         let result = withUnsafePointer(to: &address) {
@@ -71,12 +82,16 @@ package struct TCPSocket: ~Copyable {
         return address
     }
 
-    /// Waits until `events` are ready or the deadline passes.
+    /// Waits until `events` are ready, the deadline passes or the cancellation signal fires.
     package func wait(for events: Int16, deadline: MonotonicDeadline) throws(Failure) {
         while true {
-            var pollfd = Glibc.pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&pollfd, 1, deadline.remainingMilliseconds)
-            if ready > 0 { return }
+            var fds = [Glibc.pollfd(fd: fd, events: events, revents: 0)]
+            if cancelFD >= 0 { fds.append(Glibc.pollfd(fd: cancelFD, events: Int16(POLLIN), revents: 0)) }
+            let ready = poll(&fds, nfds_t(fds.count), deadline.remainingMilliseconds)
+            if ready > 0 {
+                if fds.count > 1, fds[1].revents != 0 { throw .cancelled }
+                return
+            }
             if ready == 0 { throw .timedOut }
             if errno != EINTR { throw .system(errno) }
         }
@@ -192,5 +207,39 @@ extension TCPSocket {
         let descriptor = fd
         discard self
         return descriptor
+    }
+}
+
+/// A one-shot signal that wakes blocking socket waits on another thread: `fire()` (from any thread, any number of
+/// times) makes every `TCPSocket.wait` watching it end with `.cancelled`. Backed by a pipe, so `poll` sees it.
+package final class CancellationSignal: @unchecked Sendable {
+    let readFD: Int32
+    private let writeFD: Int32
+
+    package init() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+        }
+        readFD = fds[0]
+        writeFD = fds[1]
+    }
+
+    deinit {
+        if readFD >= 0 { Glibc.close(readFD) }
+        if writeFD >= 0 { Glibc.close(writeFD) }
+    }
+
+    package func fire() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(writeFD, &byte, 1)
+    }
+
+    package var isFired: Bool {
+        var pollfd = Glibc.pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
+        return poll(&pollfd, 1, 0) > 0
     }
 }

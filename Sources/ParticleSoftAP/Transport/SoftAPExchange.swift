@@ -8,6 +8,8 @@ public struct SoftAPExchange: Sendable {
     public var address: SoftAPAddress
     public var connectTimeout: Double
     public var replyTimeout: Double
+    /// When fired (from another thread), the exchange stops waiting at once and closes its socket.
+    package var cancellation: CancellationSignal?
 
     public init(address: SoftAPAddress, connectTimeout: Double, replyTimeout: Double) {
         self.address = address
@@ -16,7 +18,7 @@ public struct SoftAPExchange: Sendable {
     }
 
     public func perform(_ request: SoftAPRequest) throws(SoftAPError) -> JSONValue {
-        let socket = try open()
+        let socket = try open(for: request.command)
         try send(request, on: socket)
         switch address.transport {
         case .tcp: return try receive(request.command, on: socket, framer: TCPReplyFramer(command: request.command))
@@ -29,7 +31,7 @@ public struct SoftAPExchange: Sendable {
     /// explicit non-zero `r`, is an error.
     public func performConnectAP() throws(SoftAPError) -> SoftAPConnectOutcome {
         let request = SoftAPRequest.connectAP
-        let socket = try open()
+        let socket = try open(for: .connectAP)
         try send(request, on: socket)
         do throws(SoftAPError) {
             let reply: JSONValue
@@ -41,18 +43,20 @@ public struct SoftAPExchange: Sendable {
             return .acknowledged
         } catch {
             switch error {
-            case .emptyReply, .closedMidReply, .replyTimedOut: return .sentWithoutReply
+            case .emptyReply, .noReply, .closedMidReply, .replyTimedOut: return .sentWithoutReply
             default: throw error
             }
         }
     }
 
-    private func open() throws(SoftAPError) -> TCPSocket {
+    private func open(for command: SoftAPRequest.Command) throws(SoftAPError) -> TCPSocket {
         do {
             return try TCPSocket.connect(host: address.host, port: address.port,
-                                         deadline: MonotonicDeadline(seconds: connectTimeout))
+                                         deadline: MonotonicDeadline(seconds: connectTimeout), cancellation: cancellation)
         } catch .timedOut {
             throw .connectTimedOut(address: address.description, seconds: connectTimeout)
+        } catch .cancelled {
+            throw .cancelled(command: command)
         } catch {
             throw .connectFailed(address: address.description, reason: error.reason)
         }
@@ -65,6 +69,8 @@ public struct SoftAPExchange: Sendable {
             try socket.writeAll(bytes, deadline: MonotonicDeadline(seconds: replyTimeout))
         } catch .timedOut {
             throw .replyTimedOut(command: request.command, seconds: replyTimeout)
+        } catch .cancelled {
+            throw .cancelled(command: request.command)
         } catch {
             throw .sendFailed(command: request.command, reason: error.reason)
         }
@@ -75,19 +81,26 @@ public struct SoftAPExchange: Sendable {
     ) throws(SoftAPError) -> JSONValue {
         var framer = framer
         let deadline = MonotonicDeadline(seconds: replyTimeout)
+        var received = 0
         while true {
             let result: TCPSocket.ReadResult
             do {
                 result = try socket.read(deadline: deadline)
             } catch .timedOut {
                 throw .replyTimedOut(command: command, seconds: replyTimeout)
+            } catch .cancelled {
+                throw .cancelled(command: command)
             } catch {
-                throw .closedMidReply(command: command)
+                throw received == 0 ? SoftAPError.noReply(command: command, reset: true) : SoftAPError.closedMidReply(command: command)
             }
             do {
                 switch result {
                 case let .bytes(bytes):
+                    received += bytes.count
                     if let value = try framer.feed(bytes) { return value }
+                case .closed(reset: true) where received == 0:
+                    // A reset before the first byte is the network (or a busy device), never the device's answer.
+                    throw SoftAPError.noReply(command: command, reset: true)
                 case .closed:
                     try framer.endOfStream()
                 }

@@ -28,7 +28,9 @@ struct APIUserList: AsyncParsableCommand {
         if output.json { printJSON(rows); return }
         if rows.isEmpty { Terminal.write("No API users."); return }
         var table = Table("USERNAME", "NAME", "SCOPES")
-        for row in rows { table.append([row.username, row.friendly_name.value ?? "", row.scopes.joined(separator: " ")]) }
+        for row in rows {
+            table.append([row.username, row.friendly_name.value ?? "", row.scopes.joined(separator: " ")].map(UntrustedText.escaped))
+        }
         Terminal.write(table.rendered)
     }
 }

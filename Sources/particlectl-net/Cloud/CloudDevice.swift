@@ -21,16 +21,17 @@ struct CloudDevice: AsyncParsableCommand {
         let reference = try deviceReference(device)
         let info = try await CloudSession(cloud).run { client in try await client.devices(product: product.product).info(reference) }
         if output.json { printJSON(info); return }
+        let safe = UntrustedText.escaped
         var lines = [
-            "ID:        \(info.id)",
-            "Name:      \(info.name ?? "-")",
+            "ID:        \(safe(info.id))",
+            "Name:      \(safe(info.name ?? "-"))",
             "Online:    \(info.isOnline ? "yes" : "no")",
             "Platform:  \(info.platformID.map(String.init) ?? "-")",
         ]
-        if let notes = info.notes, !notes.isEmpty { lines.append("Notes:     \(notes)") }
-        lines.append("Functions: \((info.functions ?? []).joined(separator: ", "))")
+        if let notes = info.notes, !notes.isEmpty { lines.append("Notes:     \(safe(notes))") }
+        lines.append("Functions: \(safe((info.functions ?? []).joined(separator: ", ")))")
         let variables = (info.variables ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
-        lines.append("Variables: \(variables.joined(separator: ", "))")
+        lines.append("Variables: \(safe(variables.joined(separator: ", ")))")
         Terminal.write(lines.joined(separator: "\n"))
     }
 }

@@ -21,7 +21,8 @@ struct CloudDevices: AsyncParsableCommand {
         if devices.isEmpty { Terminal.write("No devices."); return }
         var table = Table("ID", "NAME", "PLATFORM", "ONLINE")
         for device in devices {
-            table.append([device.id, device.name ?? "", device.platformID.map(String.init) ?? "", device.isOnline ? "yes" : "no"])
+            table.append([UntrustedText.escaped(device.id), UntrustedText.escaped(device.name ?? ""),
+                          device.platformID.map(String.init) ?? "", device.isOnline ? "yes" : "no"])
         }
         Terminal.write(table.rendered)
     }

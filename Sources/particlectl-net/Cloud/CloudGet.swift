@@ -31,7 +31,7 @@ struct CloudGet: AsyncParsableCommand {
             try await client.devices(product: product.product).variable(reference, variable)
         }
         if output.json { printJSON(Result(device: reference.value, name: reply.name, result: reply.result)) } else {
-            Terminal.write(reply.result.description)
+            Terminal.write(UntrustedText.escaped(reply.result.description))
         }
     }
 }

@@ -27,8 +27,12 @@ struct CloudOptions: ParsableArguments {
                 pipe it with --token-stdin, set PARTICLE_AUTH, or run `particlectl login`
                 """)
         }
-        if let apiURL, !(apiURL.hasPrefix("http://") || apiURL.hasPrefix("https://")) {
-            throw ValidationError("--api-url must start with http:// or https://")
+        // A malformed URL is a usage error found before any request (not "cannot reach" after one).
+        if let apiURL {
+            if let problem = APIBaseURL.problem(apiURL) { throw ValidationError("--api-url \(problem)") }
+        } else if let url = ProcessInfo.processInfo.environment["PARTICLE_API_URL"], !url.isEmpty,
+                  let problem = APIBaseURL.problem(url) {
+            throw ValidationError("PARTICLE_API_URL \(problem)")
         }
     }
 }

@@ -19,7 +19,7 @@ struct CloudOrgs: AsyncParsableCommand {
         if output.json { printJSON(orgs); return }
         if orgs.isEmpty { Terminal.write("No organizations."); return }
         var table = Table("ID", "SLUG", "NAME")
-        for org in orgs { table.append([org.id, org.slug ?? "", org.name ?? ""]) }
+        for org in orgs { table.append([org.id, org.slug ?? "", org.name ?? ""].map(UntrustedText.escaped)) }
         Terminal.write(table.rendered)
     }
 }

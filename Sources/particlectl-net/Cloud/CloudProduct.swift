@@ -21,8 +21,8 @@ struct CloudProduct: AsyncParsableCommand {
         if output.json { printJSON(info); return }
         Terminal.write("""
             ID:       \(info.id)
-            Name:     \(info.name)
-            Slug:     \(info.slug ?? "-")
+            Name:     \(UntrustedText.escaped(info.name))
+            Slug:     \(UntrustedText.escaped(info.slug ?? "-"))
             Platform: \(info.platformID.map(String.init) ?? "-")
             """)
     }

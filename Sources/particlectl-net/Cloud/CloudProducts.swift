@@ -20,7 +20,8 @@ struct CloudProducts: AsyncParsableCommand {
         if products.isEmpty { Terminal.write("No products."); return }
         var table = Table("ID", "SLUG", "PLATFORM", "NAME")
         for product in products {
-            table.append([String(product.id), product.slug ?? "", product.platformID.map(String.init) ?? "", product.name])
+            table.append([String(product.id), UntrustedText.escaped(product.slug ?? ""), product.platformID.map(String.init) ?? "",
+                          UntrustedText.escaped(product.name)])
         }
         Terminal.write(table.rendered)
     }

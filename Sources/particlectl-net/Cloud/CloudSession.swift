@@ -69,10 +69,21 @@ struct CloudSession {
         return configuration
     }
 
-    /// Runs `body` with an authenticated client.
+    /// Runs `body` with an authenticated client. A rejected token is reported with where it came from.
     func run<T: Sendable>(_ body: (CloudClient) async throws -> T) async throws -> T {
         let token = try token()
-        return try await CloudClient.with(configuration(token: token.token), body)
+        return try await attributingRejection(to: token) {
+            try await CloudClient.with(configuration(token: token.token), body)
+        }
+    }
+
+    /// Runs `body`; a "token rejected" error from it names the token's origin (`PARTICLE_AUTH`, stdin …).
+    func attributingRejection<T>(to token: ResolvedToken, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as CloudError {
+            throw error.attributed(to: token.origin)
+        }
     }
 
     /// Runs `body` with a client that has no token (login, client credentials).

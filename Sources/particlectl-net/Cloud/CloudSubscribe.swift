@@ -10,7 +10,9 @@ struct CloudSubscribe: AsyncParsableCommand {
         commandName: "subscribe",
         abstract: "Print events from the event stream as they arrive.",
         discussion: """
-            Without a prefix: all events of your devices. Reconnects with back-off when the stream drops. Runs until \
+            Without a prefix: all events of your devices. Opening is retried with back-off when the cloud fails \
+            (5xx, network); a stream the cloud closes is reopened at once, with back-off after failures. Events \
+            published while no stream is open are not delivered (the cloud keeps no history). Runs until \
             interrupted, --count events arrived, or --timeout passed (exit 4 if --count was not reached by then). \
             JSON: one object per line: {"name", "data", "ttl", "published_at", "coreid"}.
             """
@@ -34,19 +36,24 @@ struct CloudSubscribe: AsyncParsableCommand {
         if device != nil && product.product != nil { throw ValidationError("give --device or --product, not both") }
     }
 
-    enum Outcome: Sendable { case counted, ended, timedOut(Int) }
+    enum Outcome: Sendable { case counted, ended, timedOut(Int), notOpened }
 
     func run() async throws {
         let filter = EventFilter(prefix: prefix, device: try device.map(deviceReference), product: product.product)
         let json = output.json
         let count = self.count
         let timeout = self.timeout
+        // Opening is retried like a reconnect (a 503 while the stream service restarts), within --timeout.
+        let defaults = StreamOptions()
+        let options = StreamOptions(openRetries: defaults.maximumReconnects)
         let outcome = try await CloudSession(cloud).run { client -> Outcome in
-            let subscription = try await client.events.subscribe(filter)
-            defer { subscription.cancel() }
             let seen = Counter()
+            let opened = Counter()
             return try await withThrowingTaskGroup(of: Outcome.self) { group in
                 group.addTask {
+                    let subscription = try await client.events.subscribe(filter, options: options)
+                    defer { subscription.cancel() }
+                    _ = opened.increment()
                     for try await event in subscription {
                         Self.print(event, json: json)
                         if let count, seen.increment() >= count { return .counted }
@@ -56,15 +63,20 @@ struct CloudSubscribe: AsyncParsableCommand {
                 if let timeout {
                     group.addTask {
                         try await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
-                        return .timedOut(seen.value)
+                        return opened.value == 0 ? .notOpened : .timedOut(seen.value)
                     }
                 }
                 defer { group.cancelAll() }
                 return try await group.next() ?? .ended
             }
         }
-        if case .timedOut(let received) = outcome, let count {
-            throw UserError(.timedOut, "received \(received) of \(count) events within \(timeout ?? 0) s")
+        switch outcome {
+        case .timedOut(let received) where count != nil:
+            throw UserError(.timedOut, "received \(received) of \(count ?? 0) events within \(timeout ?? 0) s")
+        case .notOpened:
+            throw UserError(.timedOut, "the event stream did not open within \(timeout ?? 0) s (the cloud kept failing); try again later, --verbose shows each attempt")
+        default:
+            break
         }
     }
 
@@ -80,7 +92,8 @@ struct CloudSubscribe: AsyncParsableCommand {
             printJSON(Line(name: event.name, data: event.data, ttl: Nullable(event.ttl), published_at: Nullable(event.publishedAt),
                            coreid: Nullable(event.coreID)))
         } else {
-            Terminal.write("\(event.publishedAt ?? "-")  \(event.coreID ?? "-")  \(event.name)  \(event.data)")
+            let safe = UntrustedText.escaped
+            Terminal.write("\(safe(event.publishedAt ?? "-"))  \(safe(event.coreID ?? "-"))  \(safe(event.name))  \(safe(event.data))")
         }
     }
 }

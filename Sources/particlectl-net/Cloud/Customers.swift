@@ -27,7 +27,7 @@ struct Customers: AsyncParsableCommand {
         if output.json { printJSON(rows); return }
         if rows.isEmpty { Terminal.write("No customers in product \(product)."); return }
         var table = Table("CUSTOMER", "DEVICES")
-        for row in rows { table.append([row.username, row.devices.joined(separator: ",")]) }
+        for row in rows { table.append([row.username, row.devices.joined(separator: ",")].map(UntrustedText.escaped)) }
         Terminal.write(table.rendered)
     }
 }

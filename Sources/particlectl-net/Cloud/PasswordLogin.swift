@@ -28,9 +28,13 @@ struct CredentialOptions: ParsableArguments {
     static func isOTP(_ text: String) -> Bool { text.count == 6 && text.allSatisfy { $0.isASCII && $0.isNumber } }
 }
 
-/// The password grant with up to three MFA code attempts.
+/// The password grant: on a terminal the password is asked again after a refusal (up to three tries); then up to
+/// three MFA code attempts. A code that is not 6 digits is refused here, without spending an attempt.
 struct PasswordLogin {
     static let maximumOTPAttempts = 3
+    static let maximumPasswordAttempts = 3
+    /// Malformed codes typed at the prompt before giving up (they are not sent, so they cost no attempt).
+    static let maximumMalformedCodes = 5
 
     let credentials: CredentialOptions
     let input: StandardInput
@@ -56,35 +60,57 @@ struct PasswordLogin {
     func code(attempt: Int) throws -> String {
         if attempt == 1, let otp = credentials.otp { return otp }
         if credentials.passwordStdin {
-            if let line = input.nextLine(), !line.isEmpty { return line }
-            if attempt == 1 {
-                throw UserError(.authentication, "this account needs an MFA code: pass --otp or add it as the next stdin line")
+            guard let line = input.nextLine(), !line.isEmpty else {
+                if attempt == 1 {
+                    throw UserError(.authentication, "this account needs an MFA code: pass --otp or add it as the next stdin line")
+                }
+                throw UserError(.authentication, "the MFA code was refused; run `particlectl login` again with the current code")
             }
-            throw UserError(.authentication, "the MFA code was refused; run `particlectl login` again with the current code")
+            guard CredentialOptions.isOTP(line) else {
+                throw UserError(.usage, "the MFA code on stdin must be 6 digits (nothing was sent)")
+            }
+            return line
         }
-        return try Prompt.ask("MFA code (attempt \(attempt) of \(Self.maximumOTPAttempts)): ", secret: false,
-                              hint: "pass --otp")
+        for _ in 1...Self.maximumMalformedCodes {
+            let answer = try Prompt.ask("MFA code (attempt \(attempt) of \(Self.maximumOTPAttempts)): ", secret: false,
+                                        hint: "pass --otp")
+            if CredentialOptions.isOTP(answer) { return answer }
+            Terminal.writeError("particlectl: the MFA code must be 6 digits; type it again")
+        }
+        throw UserError(.usage, "no 6-digit MFA code given; run `particlectl login` again")
     }
 
     /// Logs in; returns the token reply and the username.
     func run(_ cloud: CloudClient, storedUsername: String?, expiresIn: Int) async throws -> (TokenReply, String) {
         let username = try username(default: storedUsername)
-        let password = try password()
-        do {
-            return (try await cloud.tokens.login(username: username, password: password, expiresIn: expiresIn), username)
-        } catch let error as CloudError where error.kind == .mfaRequired {
-            guard let mfaToken = error.mfaToken else { throw CloudError(kind: .badReply, message: "the cloud asked for MFA without an mfa_token") }
-            for attempt in 1...Self.maximumOTPAttempts {
-                let otp = try code(attempt: attempt)
-                do {
-                    return (try await cloud.tokens.verifyOTP(mfaToken: mfaToken, otp: otp, expiresIn: expiresIn), username)
-                } catch let refused as CloudError where refused.kind == .authentication {
-                    if attempt < Self.maximumOTPAttempts {
-                        Terminal.writeError("particlectl: MFA code refused (\(refused.apiMessage ?? "invalid code")); try again")
-                    }
+        var passwordAttempt = 1
+        while true {
+            let password = try password()
+            do {
+                return (try await cloud.tokens.login(username: username, password: password, expiresIn: expiresIn), username)
+            } catch let error as CloudError where error.kind == .mfaRequired {
+                return (try await verify(cloud, error: error, expiresIn: expiresIn), username)
+            } catch let refused as CloudError where refused.code == "invalid_grant"
+                        && !credentials.passwordStdin && passwordAttempt < Self.maximumPasswordAttempts {
+                // At a terminal a typo costs a retype, not a new run.
+                passwordAttempt += 1
+                Terminal.writeError("particlectl: wrong username or password (\(refused.apiMessage ?? "refused")); try again")
+            }
+        }
+    }
+
+    private func verify(_ cloud: CloudClient, error: CloudError, expiresIn: Int) async throws -> TokenReply {
+        guard let mfaToken = error.mfaToken else { throw CloudError(kind: .badReply, message: "the cloud asked for MFA without an mfa_token") }
+        for attempt in 1...Self.maximumOTPAttempts {
+            let otp = try code(attempt: attempt)
+            do {
+                return try await cloud.tokens.verifyOTP(mfaToken: mfaToken, otp: otp, expiresIn: expiresIn)
+            } catch let refused as CloudError where refused.kind == .authentication {
+                if attempt < Self.maximumOTPAttempts {
+                    Terminal.writeError("particlectl: MFA code refused (\(refused.apiMessage ?? "invalid code")); try again")
                 }
             }
-            throw CloudError(kind: .authentication, message: "MFA code refused \(Self.maximumOTPAttempts) times; run `particlectl login` again")
         }
+        throw CloudError(kind: .authentication, message: "MFA code refused \(Self.maximumOTPAttempts) times; run `particlectl login` again")
     }
 }

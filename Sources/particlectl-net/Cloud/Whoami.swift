@@ -24,16 +24,18 @@ struct Whoami: AsyncParsableCommand {
     func run() async throws {
         let session = CloudSession(cloud)
         let token = try session.token()
-        let result = try await CloudClient.with(session.configuration(token: token.token)) { client in
-            let user = try await client.tokens.user()
-            let info = try await client.tokens.current()
-            return Result(username: user.username, expires_at: Nullable(info.expiresAt), client: Nullable(info.client),
-                          scopes: info.scopes ?? [], token_source: token.origin.rawValue)
+        let result = try await session.attributingRejection(to: token) {
+            try await CloudClient.with(session.configuration(token: token.token)) { client in
+                let user = try await client.tokens.user()
+                let info = try await client.tokens.current()
+                return Result(username: user.username, expires_at: Nullable(info.expiresAt),
+                              client: Nullable(info.client), scopes: info.scopes ?? [], token_source: token.origin.rawValue)
+            }
         }
         if output.json {
             printJSON(result)
         } else {
-            Terminal.write("\(result.username) (token from \(result.token_source), \(describeExpiry(result.expires_at.value)))")
+            Terminal.write("\(UntrustedText.escaped(result.username)) (token from \(result.token_source), \(describeExpiry(result.expires_at.value)))")
         }
     }
 }

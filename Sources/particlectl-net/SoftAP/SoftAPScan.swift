@@ -39,7 +39,9 @@ struct SoftAPScan: AsyncParsableCommand {
             return
         }
         var table = Table("SSID", "SECURITY", "CHANNEL", "SIGNAL")
-        for row in rows { table.append([row.ssid, row.security, String(row.channel), "\(row.rssi) dBm"]) }
+        for row in rows {
+            table.append([UntrustedText.escaped(row.ssid), row.security, String(row.channel), "\(row.rssi) dBm"])
+        }
         Terminal.write(table.rendered)
     }
 }

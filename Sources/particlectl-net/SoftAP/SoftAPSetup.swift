@@ -45,27 +45,29 @@ struct SoftAPSetup: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let prepared = try wifi.prepare()
         let client = try connection.makeClient()
         let json = output.json
         let progress: (String) -> Void = { if !json { Terminal.write($0) } }
+        let ssid = UntrustedText.escaped(wifi.ssid)
 
         let device = try await client.deviceInfo()
         progress("Device \(device.id) (\(device.claimed ? "claimed" : "not claimed"))")
         let key = try await client.publicKey()
         progress("Public key: RSA \(key.keySizeInBits)-bit, SHA-256 \(key.fingerprint.prefix(16))…")
+        // Everything is known and checked (the scan included) before the first write to the device.
+        let (security, channel, credentials) = try await wifi.resolve(prepared, using: client, progress: progress)
         if let claimCode {
             try await client.setClaimCode(claimCode)
             progress("Claim code set")
         }
-        let (security, channel) = try await wifi.resolveNetwork(using: client, progress: progress)
-        let credentials = try wifi.credentials(for: security)
         try await client.configure(ssid: wifi.ssid, security: security, channel: channel, credentials: credentials,
                                    publicKey: key)
-        progress("Wi-Fi credentials for \(wifi.ssid) stored (\(security.name), channel \(channel))")
+        progress("Wi-Fi credentials for \(ssid) stored (\(security.name), channel \(channel))")
         let outcome = try await client.connect()
         progress(outcome == .acknowledged
-            ? "Connect acknowledged: the device is joining \(wifi.ssid)"
-            : "Connect sent: the device dropped its access point to join \(wifi.ssid)")
+            ? "Connect acknowledged: the device is joining \(ssid)"
+            : "Connect sent: the device dropped its access point to join \(ssid)")
         if json {
             Terminal.write(JSONOutput.line(Result(
                 id: device.id, claimed: device.claimed, claim_code_set: claimCode != nil, ssid: wifi.ssid,

@@ -54,20 +54,61 @@ struct WiFiOptions: ParsableArguments {
         }
     }
 
-    /// The security and channel to send: given, or from the strongest scan entry with this SSID.
-    func resolveNetwork(using client: SoftAPClient, progress: (String) -> Void) async throws -> (SoftAPSecurity, Int) {
-        if let security, let parsed = SoftAPSecurity(name: security) { return (parsed, channel ?? 0) }
-        progress("Scanning for \(ssid)…")
+    /// What is known before the device is contacted: the network when --security was given, and the credentials
+    /// that come from stdin or files (a prompt waits until the device has answered).
+    struct Prepared {
+        var network: (security: SoftAPSecurity, channel: Int)?
+        var credentials: SoftAPCredentials?
+        var password: String?
+    }
+
+    /// Reads the secrets that do not need a person or the device and checks everything that can be checked, so bad
+    /// input is exit 2 before anything is sent (even when the device is unreachable).
+    func prepare() throws -> Prepared {
+        if let security, let parsed = SoftAPSecurity(name: security) {
+            var prepared = Prepared(network: (parsed, channel ?? 0))
+            if passwordStdin || parsed.isOpen || eap?.lowercased() == "tls" || (parsed.isEnterprise && eap == nil) {
+                let credentials = try credentials(for: parsed)
+                try credentials.check(ssid: ssid, security: parsed)
+                prepared.credentials = credentials
+            }
+            return prepared
+        }
+        guard passwordStdin else { return Prepared() }
+        let password = try self.password()
+        // Whatever the scan finds, a password outside 5…64 bytes fits no secured network.
+        guard (5...64).contains(password.utf8.count) else {
+            throw UserError(.usage, "the Wi-Fi password must be 8 to 64 characters for WPA/WPA2 (5 to 58 for WEP); nothing was sent")
+        }
+        return Prepared(password: password)
+    }
+
+    /// The security, channel and credentials to send: as prepared, or from the strongest scan entry with this SSID;
+    /// checked before anything else is sent.
+    func resolve(_ prepared: Prepared, using client: SoftAPClient,
+                 progress: (String) -> Void) async throws -> (SoftAPSecurity, Int, SoftAPCredentials) {
+        let (security, channel) = try await network(prepared, using: client, progress: progress)
+        let credentials = try prepared.credentials ?? credentials(for: security, password: prepared.password)
+        try credentials.check(ssid: ssid, security: security)
+        return (security, channel, credentials)
+    }
+
+    /// The security and channel: given, or from the strongest scan entry with this SSID.
+    private func network(_ prepared: Prepared, using client: SoftAPClient,
+                         progress: (String) -> Void) async throws -> (SoftAPSecurity, Int) {
+        if let network = prepared.network { return (network.security, network.channel) }
+        let shown = UntrustedText.escaped(ssid)
+        progress("Scanning for \(shown)…")
         let networks = try await client.scan()
         guard let match = networks.filter({ $0.ssid == ssid }).max(by: { $0.rssi < $1.rssi }) else {
             throw SoftAPError.networkNotFound(ssid: ssid)
         }
-        progress("Found \(ssid): \(match.security.name), channel \(match.channel), \(match.rssi) dBm")
+        progress("Found \(shown): \(match.security.name), channel \(match.channel), \(match.rssi) dBm")
         return (match.security, match.channel)
     }
 
-    /// The secrets for this security type, read from stdin, a no-echo prompt, or files.
-    func credentials(for security: SoftAPSecurity) throws -> SoftAPCredentials {
+    /// The secrets for this security type, read from stdin, a no-echo prompt, or files (`password` if already read).
+    func credentials(for security: SoftAPSecurity, password known: String? = nil) throws -> SoftAPCredentials {
         if security.isOpen { return .none }
         if security.isEnterprise {
             switch eap?.lowercased() {
@@ -76,12 +117,12 @@ struct WiFiOptions: ParsableArguments {
                             privateKeyPEM: try read(privateKey, "--private-key"),
                             caPEM: try ca.map { try read($0, "--ca") }, outerIdentity: outerIdentity)
             case "peap"?:
-                return .peap(identity: identity ?? "", password: try password(), outerIdentity: outerIdentity)
+                return .peap(identity: identity ?? "", password: try known ?? password(), outerIdentity: outerIdentity)
             default:
-                throw UserError(.usage, "\"\(ssid)\" is an enterprise network: add --eap peap --identity NAME, or --eap tls --certificate FILE --private-key FILE")
+                throw UserError(.usage, "\"\(UntrustedText.escaped(ssid))\" is an enterprise network: add --eap peap --identity NAME, or --eap tls --certificate FILE --private-key FILE")
             }
         }
-        return .password(try password())
+        return .password(try known ?? password())
     }
 
     private func password() throws -> String {
