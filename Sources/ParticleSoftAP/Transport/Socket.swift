@@ -11,7 +11,7 @@ package struct TCPSocket: ~Copyable {
 
     package init(adopting fd: Int32, cancellation: CancellationSignal? = nil) {
         self.fd = fd
-        self.cancelFD = cancellation?.readFD ?? -1
+        self.cancelFD = cancellation?.fileDescriptor ?? -1
     }
 
     deinit { Glibc.close(fd) }
@@ -207,39 +207,5 @@ extension TCPSocket {
         let descriptor = fd
         discard self
         return descriptor
-    }
-}
-
-/// A one-shot signal that wakes blocking socket waits on another thread: `fire()` (from any thread, any number of
-/// times) makes every `TCPSocket.wait` watching it end with `.cancelled`. Backed by a pipe, so `poll` sees it.
-package final class CancellationSignal: @unchecked Sendable {
-    let readFD: Int32
-    private let writeFD: Int32
-
-    package init() {
-        var fds: [Int32] = [-1, -1]
-        if pipe(&fds) == 0 {
-            for fd in fds {
-                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            }
-        }
-        readFD = fds[0]
-        writeFD = fds[1]
-    }
-
-    deinit {
-        if readFD >= 0 { Glibc.close(readFD) }
-        if writeFD >= 0 { Glibc.close(writeFD) }
-    }
-
-    package func fire() {
-        var byte: UInt8 = 1
-        _ = Glibc.write(writeFD, &byte, 1)
-    }
-
-    package var isFired: Bool {
-        var pollfd = Glibc.pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
-        return poll(&pollfd, 1, 0) > 0
     }
 }
