@@ -94,7 +94,7 @@ struct SerialCommandsTests {
         #expect(result.stderr.contains("Password: "))
         #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
         #expect(!result.stderr.contains("correct-horse"))
-        #expect(sim.waitForEvent(containing: "wifi-saved security=wpa2 ssid=Bench"))
+        #expect(sim.waitForEvent(containing: "wifi-saved password_length=\(Self.password.utf8.count) security=wpa2 ssid=Bench"))
         #expect(sim.waitForEvent(containing: "left-listening-mode"))
         #expect(!sim.output.contents.0.contains(Self.password))
     }

@@ -13,7 +13,7 @@ struct SerialIdentify: ParsableCommand {
         discussion: """
             JSON: {"id": "<24 hex>"} plus "serial_number", "imei", "iccid", "cell_radio_version" when the device \
             reports them. With --all, every attached Particle device is asked at once and the JSON is an array of \
-            objects that also carry "port" (and "error" instead of the identity when that device failed).
+            objects that also carry "port" (and "error" and "exit_code" instead of the identity when that device failed;             the exit code is the last failure's); nothing attached prints [] and exits 3.
             """
     )
 
@@ -56,7 +56,11 @@ struct SerialIdentify: ParsableCommand {
 
     private static func runAll(connection: SerialConnectionOptions, output: OutputOptions) throws {
         let ports = try DeviceDiscovery.list().filter { $0.mode == .normal }.compactMap(\.port)
-        guard !ports.isEmpty else { throw UserError(.notFound, PortSelection.noDeviceMessage) }
+        guard !ports.isEmpty else {
+            // A script reading the JSON gets an empty list; the reason stays on stderr (exit 3).
+            if output.json { Terminal.write("[]") }
+            throw UserError(.notFound, PortSelection.noDeviceMessage)
+        }
         let results = Self.identifyConcurrently(ports, timeout: connection.timeout)
         if output.json {
             Terminal.write(JSONOutput.line(results.map { IdentityJSON(port: $0.port, $0.result) }))
@@ -131,14 +135,18 @@ struct IdentityJSON: Encodable {
     var iccid: String?
     var cellRadioVersion: String?
     var error: String?
+    /// The exit code this device's failure maps to (README "Exit codes"), beside `error`.
+    var exitCode: Int32?
 
-    init(port: String?, error: String) {
+    init(port: String?, error: any Error) {
         self.port = port
-        self.error = error
+        self.error = SerialIdentify.text(of: error)
+        exitCode = ((error as? any ParticleError)?.exitStatus ?? .io).rawValue
     }
 
     enum CodingKeys: String, CodingKey {
         case port, id, imei, iccid, error
+        case exitCode = "exit_code"
         case serialNumber = "serial_number"
         case cellRadioVersion = "cell_radio_version"
     }
@@ -155,7 +163,7 @@ struct IdentityJSON: Encodable {
     init(port: String, _ result: Result<DeviceIdentity, any Error>) {
         switch result {
         case .success(let identity): self.init(identity, port: port)
-        case .failure(let error): self.init(port: port, error: SerialIdentify.text(of: error))
+        case .failure(let error): self.init(port: port, error: error)
         }
     }
 }
