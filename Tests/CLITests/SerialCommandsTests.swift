@@ -4,7 +4,7 @@ import Testing
 /// Every listening-mode command through the built `particlectl`, against `particlectl-sim device` on a real pty.
 @Suite("particlectl serial commands against the simulated device")
 struct SerialCommandsTests {
-    static let code = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+    static let code = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+"
     static let password = "correct-horse-battery"
 
     func json(_ text: String) throws -> [String: Any] {
@@ -116,7 +116,7 @@ struct SerialCommandsTests {
         let result = try ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--password-stdin"], stdin: Self.password)
         #expect(result.status == 2)
-        #expect(result.stderr == "particlectl: the device on \(sim.port) asks for the security type, but none was given — pass --security\n")
+        #expect(result.stderr == "particlectl: the device on \(sim.port) asks for the security type, but none was given — pass --security; the dialogue was closed without saving anything\n")
     }
 
     @Test func wifiSaveFailureIsARemoteError() throws {

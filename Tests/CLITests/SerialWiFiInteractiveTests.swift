@@ -91,13 +91,16 @@ struct SerialWiFiInteractiveTests {
         let question = "Security (none, wep, wpa, wpa2, wpa3): "
         try session.answer(after: question, with: "wpa9")
         try session.answer(after: question, occurrence: 2, with: "WPA2")
-        try session.answer(after: "Password: ", with: "bad\u{7f}pass")
-        try session.answer(after: "Password: ", occurrence: 2, with: "typed-secret-42")
+        // (DEL or BS never get here from a terminal: its own line editing erases with them.)
+        try session.answer(after: "Password: ", with: "bad\u{2}password")
+        try session.answer(after: "Password: ", occurrence: 2, with: "short")
+        try session.answer(after: "Password: ", occurrence: 3, with: "typed-secret-42")
         let status = session.finish()
         let stderr = session.output.contents.1
         #expect(status == 0, "\(stderr)")
         #expect(stderr.contains("particlectl: \"wpa9\" is not a security type; try again\n"))
-        #expect(stderr.contains("particlectl: the password contains a DEL (0x7F), which the device's console would act on instead of storing — remove it; try again\n"))
+        #expect(stderr.contains("particlectl: the password contains a control character (0x02), which the device's console would act on instead of storing — remove it; try again\n"))
+        #expect(stderr.contains("particlectl: a WPA password must be 8 to 64 characters long; try again\n"))
         #expect(sim.waitForEvent(containing: "wifi-saved password_length=15 security=wpa2 ssid=Bench"))
     }
 }

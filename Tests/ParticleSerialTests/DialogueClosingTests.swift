@@ -57,7 +57,7 @@ struct DialogueClosingTests {
 
     @Test func aCallerThatGivesUpAtAPromptGetsItsOwnReasonAndAClosedDialogue() throws {
         struct Typo: ParticleError {
-            var exitStatus: ExitStatus { .usage }
+            var exitStatus: ParticleCore.ExitStatus { .usage }
             var message: String { "interrupted while waiting for input" }
         }
         try withDevice { client, device in

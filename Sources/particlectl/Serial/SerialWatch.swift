@@ -34,12 +34,14 @@ struct SerialWatch: ParsableCommand {
 
     func run() throws {
         let watcher = try DeviceWatcher()
+        // Listed after the monitor listens (nothing falls between the two) and before the ready line below.
+        let attached = existing ? try DeviceDiscovery.list() : []
         // Said on stderr in every mode: scripts wait for this line to know the monitor is listening.
         Terminal.writeError("Watching for Particle devices (Ctrl-C to stop)…")
         let deadline = timeout.map { MonotonicDeadline($0) }
         var seen = 0
         if existing {
-            for device in try DeviceDiscovery.list() {
+            for device in attached {
                 report(DeviceEvent(kind: .add, device: device))
                 seen += 1
                 if let count, seen >= count { return }

@@ -87,9 +87,10 @@ struct SerialWiFi: ParsableCommand {
         defer { client.close() }
         client.shouldStop = { signals.received }
         let interactive = Prompt.isInteractive && !passwordStdin
+        let typed = TypedAnswers(credentials)
         try client.configureWiFi(credentials) { prompt in
             guard interactive else { return nil }
-            return try Self.askUntilValid(prompt)
+            return try Self.askUntilValid(prompt, given: typed)
         }
         if output.json {
             Terminal.write(JSONOutput.line(WiFiJSON(port: client.path, saved: true, ssid: credentials.ssid)))
@@ -100,16 +101,37 @@ struct SerialWiFi: ParsableCommand {
 
     /// Asks at the terminal for what the device asks and the flags did not give; a typo (an unknown choice, a
     /// control character) is said and asked again, so the device only ever gets a valid answer.
-    static func askUntilValid(_ prompt: ListeningModePrompt) throws -> String? {
+    static func askUntilValid(_ prompt: ListeningModePrompt, given typed: TypedAnswers? = nil) throws -> String? {
         guard let question = question(for: prompt) else { return nil }
         while true {
-            let answer = try Prompt.ask(question, secret: prompt == .password, hint: "pass \(ListeningModeError.option(for: prompt))")
-            if let problem = problem(with: answer, for: prompt) {
+            var answer = try Prompt.ask(question, secret: prompt == .password, hint: "pass \(ListeningModeError.option(for: prompt))")
+            // Choices are sent by their canonical name ("WPA2" is "wpa2").
+            if [.security, .securityWithEnterprise, .cipher, .eapType].contains(prompt) { answer = answer.lowercased() }
+            if let problem = problem(with: answer, for: prompt) ?? typed?.problem(with: answer, for: prompt) {
                 Terminal.writeError("particlectl: \(problem); try again")
                 continue
             }
-            // Choices are sent by their canonical name ("WPA2" is "wpa2").
-            return [.security, .securityWithEnterprise, .cipher, .eapType].contains(prompt) ? answer.lowercased() : answer
+            typed?.record(answer, for: prompt)
+            return answer
+        }
+    }
+
+    /// What was typed so far, so that a password is checked against the security type chosen a moment before.
+    final class TypedAnswers {
+        private var credentials: WiFiCredentials
+
+        init(_ credentials: WiFiCredentials) { self.credentials = credentials }
+
+        func record(_ answer: String, for prompt: ListeningModePrompt) {
+            if prompt == .security || prompt == .securityWithEnterprise { credentials.security = WiFiSecurity(rawValue: answer) }
+        }
+
+        /// The whole-credentials check (key lengths for the security type) with this answer as the password.
+        func problem(with answer: String, for prompt: ListeningModePrompt) -> String? {
+            guard prompt == .password else { return nil }
+            var candidate = credentials
+            candidate.password = answer
+            return candidate.problem()
         }
     }
 
