@@ -151,21 +151,10 @@ public final class ListeningModeClient {
         }
         if open == nil, let decided { return decided == .saved ? .saved : .closed }
         var closer = DialogueCloser(open: open)
-        var deadline = MonotonicDeadline(seconds: timeout)
-        while true {
-            switch closer.step() {
-            case .closed: return .closed
-            case .saved: return .saved
-            case .send(let answer):
-                try send(answer.bytes)
-                deadline = MonotonicDeadline(seconds: timeout)
-            case .wait:
-                do {
-                    closer.append(try receive(deadline: deadline))
-                } catch let error as SerialPortError where error.kind == .timedOut {
-                    throw ListeningModeError(.promptTimedOut(after: nil), port: path, seconds: timeout, closure: .stillOpen)
-                }
-            }
+        do {
+            return try drive(&closer)
+        } catch let error as SerialPortError where error.kind == .timedOut {
+            throw ListeningModeError(.promptTimedOut(after: nil), port: path, seconds: timeout, closure: .stillOpen)
         }
     }
 
@@ -215,6 +204,22 @@ public final class ListeningModeClient {
                 if let reply = try decoder.nextReply() { return reply }
             } catch {
                 throw ListeningModeError(.malformed(error.reason), port: path, seconds: timeout)
+            }
+        }
+    }
+
+    /// Runs a closer to the device's last line (per-prompt deadline); throws what the port throws.
+    private func drive(_ closer: inout DialogueCloser) throws -> ListeningModeError.Closure {
+        var deadline = MonotonicDeadline(seconds: timeout)
+        while true {
+            switch closer.step() {
+            case .closed: return .closed
+            case .saved: return .saved
+            case .send(let answer):
+                try send(answer.bytes)
+                deadline = MonotonicDeadline(seconds: timeout)
+            case .wait:
+                closer.append(try receive(deadline: deadline))
             }
         }
     }
@@ -289,20 +294,7 @@ public final class ListeningModeClient {
     /// saving, then returns `error` with the outcome (a `ListeningModeError` gets it in `closure`).
     private func close<D: Dialogue>(_ dialogue: D, _ error: any Error) -> any Error {
         var closer = dialogue.closer()
-        var deadline = MonotonicDeadline(seconds: timeout)
-        var closure = ListeningModeError.Closure.stillOpen
-        closing: while true {
-            switch closer.step() {
-            case .closed: closure = .closed; break closing
-            case .saved: closure = .saved; break closing
-            case .send(let answer):
-                guard (try? send(answer.bytes)) != nil else { break closing }
-                deadline = MonotonicDeadline(seconds: timeout)
-            case .wait:
-                guard let bytes = try? receive(deadline: deadline) else { break closing }
-                closer.append(bytes)
-            }
-        }
+        let closure = (try? drive(&closer)) ?? .stillOpen
         if var failure = error as? ListeningModeError {
             failure.closure = closure
             return failure
