@@ -186,3 +186,15 @@ struct DialogueCloserTests {
         #expect(closer.step() == .send(.block("", for: .rootCA)))
     }
 }
+
+@Suite("Closing a dialogue on a device that is not listening")
+struct DialogueClosingOnApplicationTests {
+    @Test func anApplicationsOutputIsNamedNotMistakenForAPrompt() throws {
+        let device = try SimulatedDevice(SimulatedDeviceConfiguration(platform: .argon, faults: [.appRunning]))
+        defer { device.stop() }
+        let client = try ListeningModeClient(path: device.portPath, timeout: 0.6)
+        defer { client.close() }
+        let error = #expect(throws: ListeningModeError.self) { _ = try client.closeAbandonedDialogue() }
+        #expect(error?.kind == .notConsoleOutput)
+    }
+}

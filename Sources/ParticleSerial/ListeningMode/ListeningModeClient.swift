@@ -154,7 +154,12 @@ public final class ListeningModeClient {
         do {
             return try drive(&closer)
         } catch let error as SerialPortError where error.kind == .timedOut {
-            throw ListeningModeError(.promptTimedOut(after: nil), port: path, seconds: timeout, closure: .stillOpen)
+            if open != nil {
+                throw ListeningModeError(.promptTimedOut(after: open), port: path, seconds: timeout, closure: .stillOpen)
+            }
+            // Output, but no prompt and no end of a dialogue: ask who is there (an application, the idle console).
+            _ = try identify()
+            return .closed
         }
     }
 
