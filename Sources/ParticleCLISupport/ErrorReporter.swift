@@ -64,7 +64,15 @@ public enum Terminal {
 public enum SiblingExecutable {
     public static func exec(_ name: String, _ arguments: [String]) throws -> Never {
         let executable = try locate(name)
-        var cArguments: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) }
+        var cArguments: [UnsafeMutablePointer<CChar>?] = [strdup(executable)]
+        cArguments += RawArguments.unrepaired(arguments).map { bytes -> UnsafeMutablePointer<CChar>? in
+            bytes.withUnsafeBufferPointer { buffer in
+                let copy = UnsafeMutablePointer<CChar>.allocate(capacity: buffer.count + 1)
+                for (index, byte) in buffer.enumerated() { copy[index] = CChar(bitPattern: byte) }
+                copy[buffer.count] = 0
+                return copy
+            }
+        }
         cArguments.append(nil)
         execv(executable, &cArguments)
         throw UserError(.io, "cannot start \(executable): \(String(cString: strerror(errno)))")

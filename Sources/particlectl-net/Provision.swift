@@ -51,10 +51,12 @@ struct Provision: AsyncParsableCommand {
     @Option(help: "Device OS version to build the firmware against.")
     var target: String?
 
-    @Option(help: "Seconds to wait for each answer of the device.")
-    var timeout: Double = 5
-    @Option(name: .customLong("online-timeout"), help: "Seconds to wait for the device to come online.")
-    var onlineTimeout: Double = 90
+    @Option(parsing: .unconditional, help: "Seconds to wait for each answer of the device (0.01–86400).",
+            transform: Seconds.argument)
+    var timeout: Seconds = 5
+    @Option(name: .customLong("online-timeout"), parsing: .unconditional,
+            help: "Seconds to wait for the device to come online (0.01–86400).", transform: Seconds.argument)
+    var onlineTimeout: Seconds = 90
 
     @OptionGroup var secret: ClientSecretOptions
     @OptionGroup var cloud: CloudOptions
@@ -70,7 +72,7 @@ struct Provision: AsyncParsableCommand {
             let names = BundledFirmware.all.map(\.name).joined(separator: ", ")
             throw ValidationError("--firmware takes a bundled firmware: \(names)")
         }
-        guard timeout > 0, onlineTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+        try RawArguments.requireUTF8("--ssid")
         guard SoftAPAddress.Transport(rawValue: transport) != nil else {
             throw ValidationError("--protocol must be tcp or http")
         }
@@ -98,7 +100,7 @@ struct Provision: AsyncParsableCommand {
             let plan = ProvisioningPlan(
                 wifi: WiFiSettings(ssid: ssid, password: password, security: security), product: product,
                 owner: owner, name: name, firmware: try firmware.map { try FirmwareSelection.resolve([$0]) },
-                firmwareTarget: target, onlineTimeout: onlineTimeout)
+                firmwareTarget: target, onlineTimeout: onlineTimeout.value)
             let provisioner = Provisioner(cloud: client, link: link, plan: plan)
             do {
                 let summary = try await provisioner.run { event in
@@ -122,14 +124,14 @@ struct Provision: AsyncParsableCommand {
         if softap {
             let kind = SoftAPAddress.Transport(rawValue: transport) ?? .tcp
             let parsed = try address.map { try SoftAPAddress(parsing: $0, transport: kind) } ?? SoftAPAddress(transport: kind)
-            return SoftAPLink(client: SoftAPClient(address: parsed, options: SoftAPClient.Options(timeout: timeout)))
+            return SoftAPLink(client: SoftAPClient(address: parsed, options: SoftAPClient.Options(timeout: timeout.value)))
         }
-        return SerialLink(port: try PortSelection.choose(explicit: port), timeout: timeout)
+        return SerialLink(port: try PortSelection.choose(explicit: port), timeout: timeout.value)
     }
 
     private func wifiPassword(_ input: StandardInput) throws -> String {
         if passwordStdin {
-            guard let line = input.nextLine() else {
+            guard let line = try input.nextLine() else {
                 throw UserError(.usage, "--password-stdin given but stdin held no password line")
             }
             return line

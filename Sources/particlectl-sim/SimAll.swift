@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import ParticleCLISupport
 import ParticleCore
 import ParticleSimulators
 
@@ -22,8 +23,9 @@ struct SimAll: AsyncParsableCommand {
     var cloudPort = 0
     @Option(help: "Platform of the serial device (photon, p1, argon, p2).")
     var platform = "argon"
-    @Option(help: "Stop after this many seconds (default: run until interrupted).")
-    var duration: Double?
+    @Option(parsing: .unconditional, help: "Stop after this many seconds, 0.01–86400 (default: run until interrupted).",
+            transform: Seconds.argument)
+    var duration: Seconds?
     @Flag(help: "Print the endpoints as one JSON object.")
     var json = false
 
@@ -31,7 +33,6 @@ struct SimAll: AsyncParsableCommand {
         guard let platform = SimulatedPlatform.named(platform), platform.hasWiFiConsole else {
             throw ValidationError("--platform must be a Wi-Fi platform: photon, p1, argon or p2")
         }
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
     }
 
     func run() async throws {
@@ -80,7 +81,7 @@ struct SimAll: AsyncParsableCommand {
             return source
         }
         defer { sources.forEach { $0.cancel() } }
-        let limit = duration
+        let limit = duration?.value
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in stream { return } }
             if let limit {

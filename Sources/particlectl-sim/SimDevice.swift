@@ -101,7 +101,10 @@ struct SimDevice: AsyncParsableCommand {
         case .leftListeningMode: fields = ["event": "left-listening-mode"]
         case .claimCodeSet(let code): fields = ["event": "claim-code-set", "claim_code": code]
         case .wifiCredentialsSaved(let credentials):
-            fields = ["event": "wifi-saved", "ssid": credentials.ssid, "security": credentials.security?.rawValue ?? "unknown"]
+            // The password's length (never the password): lets a test see that it arrived exactly, spaces and all.
+            fields = ["event": "wifi-saved", "ssid": credentials.ssid, "security": credentials.security?.rawValue ?? "unknown",
+                      "password_length": String(credentials.password?.utf8.count ?? 0)]
+        case .wifiCredentialsRefused(let ssid): fields = ["event": "wifi-refused", "ssid": ssid]
         case .enteredDFU: fields = ["event": "dfu"]
         case .hungUp: fields = ["event": "hung-up"]
         }

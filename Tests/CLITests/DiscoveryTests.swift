@@ -144,7 +144,7 @@ struct DiscoveryTests {
     @Test func watchRejectsBadOptionsWithUsageExit() throws {
         let result = try ToolRunner.particlectl(["serial", "watch", "--timeout", "0"])
         #expect(result.status == 2)
-        #expect(result.stderr == "particlectl: --timeout must be positive (see --help)\n")
+        #expect(result.stderr == "particlectl: The value '0' is invalid for '--timeout <seconds>': a duration is a number of seconds from 0.01 to 86400 (one day) (see --help)\n")
         let unknown = try ToolRunner.particlectl(["serial", "list", "--bogus"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr == "particlectl: Unknown option '--bogus' (see --help)\n")

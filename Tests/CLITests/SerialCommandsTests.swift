@@ -4,7 +4,7 @@ import Testing
 /// Every listening-mode command through the built `particlectl`, against `particlectl-sim device` on a real pty.
 @Suite("particlectl serial commands against the simulated device")
 struct SerialCommandsTests {
-    static let code = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+    static let code = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+"
     static let password = "correct-horse-battery"
 
     func json(_ text: String) throws -> [String: Any] {
@@ -94,7 +94,7 @@ struct SerialCommandsTests {
         #expect(result.stderr.contains("Password: "))
         #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
         #expect(!result.stderr.contains("correct-horse"))
-        #expect(sim.waitForEvent(containing: "wifi-saved security=wpa2 ssid=Bench"))
+        #expect(sim.waitForEvent(containing: "wifi-saved password_length=\(Self.password.utf8.count) security=wpa2 ssid=Bench"))
         #expect(sim.waitForEvent(containing: "left-listening-mode"))
         #expect(!sim.output.contents.0.contains(Self.password))
     }
@@ -116,7 +116,7 @@ struct SerialCommandsTests {
         let result = try ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--password-stdin"], stdin: Self.password)
         #expect(result.status == 2)
-        #expect(result.stderr == "particlectl: the device on \(sim.port) asks for the security type, but none was given — pass --security\n")
+        #expect(result.stderr == "particlectl: the device on \(sim.port) asks for the security type, but none was given — pass --security; the dialogue was closed without saving anything\n")
     }
 
     @Test func wifiSaveFailureIsARemoteError() throws {

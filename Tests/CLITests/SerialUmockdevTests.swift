@@ -44,4 +44,51 @@ struct SerialUmockdevTests {
         #expect(result.status == 3)
         #expect(result.stderr.contains("choose one with --port"))
     }
+
+    // MARK: - identify --all --json on every path (issue 9 item 7)
+
+    @Test func identifyAllWithNothingAttachedPrintsAnEmptyListAndExits3() throws {
+        let result = try ToolRunner.particlectl(["serial", "identify", "--all", "--json"], devices: UmockdevTree())
+        #expect(result.status == 3)
+        #expect(result.stdout == "[]\n")
+        #expect(result.stderr == "particlectl: No Particle device found (is it plugged in? see udev-rules/ for permissions)\n")
+    }
+
+    @Test func identifyAllListsAFailingDeviceWithItsErrorAndExitCode() throws {
+        let result = try ToolRunner.particlectl(
+            ["serial", "identify", "--all", "--json", "--timeout", "0.5"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]),
+            scripts: [
+                "/dev/ttyACM0": "w 0 i\nr 2 Your device id is e00fce68a1b2c3d4e5f60710^M^J\n",
+                "/dev/ttyACM1": "w 0 i\nr 2000 x\n",
+            ])
+        #expect(result.status == 4, "\(result.stderr)")
+        let message = "no answer from /dev/ttyACM1 within 0.5s — is the device in listening mode (blinking dark blue)? try `particlectl serial listen`"
+        #expect(result.stdout == #"[{"id":"e00fce68a1b2c3d4e5f60710","port":"/dev/ttyACM0"},{"error":"\#(message)","exit_code":4,"port":"/dev/ttyACM1"}]"# + "\n")
+        #expect(result.stderr == "particlectl: \(message)\n")
+    }
+
+    // MARK: - watch (issue 9 item 8)
+
+    @Test func watchExistingReportsAttachedDevicesFirst() throws {
+        let script = ToolRunner.packageRoot.appendingPathComponent("scripts/test/umockdev-watch.py").path
+        let result = try ToolRunner.run("/usr/bin/python3", [script, "--pre-plug", ToolRunner.particlectl, "--json", "--existing",
+                                                              "--count", "2", "--timeout", "15"], timeout: 30)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let events = try result.stdoutLines.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        try #require(events.count == 2, "stdout: \(result.stdout)")
+        #expect(events.map { $0["event"] as? String } == ["add", "add"])
+        #expect(events.map { $0["serial_number"] as? String } == ["e00fce68aaaaaaaaaaaaaaaa", "e00fce680123456789abcdef"])
+        #expect(events[0]["port"] as? String == "/dev/ttyACM3")
+    }
+
+    @Test func watchWithoutEnoughEventsBeforeItsTimeoutIsExit4() throws {
+        let result = try ToolRunner.run("/usr/bin/umockdev-run", ["--", ToolRunner.particlectl, "serial", "watch",
+                                                                   "--json", "--count", "3", "--timeout", "0.3"], timeout: 10)
+        #expect(!result.timedOut)
+        #expect(result.status == 4)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "Watching for Particle devices (Ctrl-C to stop)…\nparticlectl: saw 0 of 3 device events within 0.3s — plug the devices in (or raise --timeout)\n")
+    }
 }

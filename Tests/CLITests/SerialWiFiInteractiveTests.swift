@@ -2,64 +2,105 @@ import Foundation
 import Glibc
 import Testing
 
-/// `serial wifi` at a terminal: stdin is a real pty, the questions appear on stderr, the answers are typed into the
-/// terminal once each question has been asked; the password is read with echo off.
+/// `particlectl serial wifi` with stdin a real pty: the questions appear on stderr, the answers are typed into the
+/// terminal once each question has been asked.
+final class TerminalSession {
+    let process = Process()
+    let output = OutputCollector()
+    let terminal = OutputCollector()  // what the terminal shows (the echo of what was typed)
+    private var master: Int32 = -1
+
+    init(_ arguments: [String]) throws {
+        var slave: Int32 = -1
+        guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw POSIXError(.EIO) }
+        process.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
+        process.arguments = arguments
+        process.standardInput = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let output = output
+        out.fileHandleForReading.readabilityHandler = { output.append($0.availableData, to: .out) }
+        err.fileHandleForReading.readabilityHandler = { output.append($0.availableData, to: .err) }
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        close(master)
+    }
+
+    func drainTerminal() {
+        var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        while poll(&pfd, 1, 0) > 0 {
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let n = read(master, &buffer, buffer.count)
+            if n <= 0 { break }
+            terminal.append(Data(buffer.prefix(n)), to: .out)
+        }
+    }
+
+    /// Waits until stderr shows `question` for the `occurrence`-th time, then types `text` and Enter.
+    func answer(after question: String, occurrence: Int = 1, with text: String) throws {
+        let deadline = Date().addingTimeInterval(10)
+        func count() -> Int { output.contents.1.components(separatedBy: question).count - 1 }
+        while count() < occurrence, process.isRunning, Date() < deadline {
+            drainTerminal()
+            usleep(10_000)
+        }
+        try #require(count() >= occurrence, "never asked \(question): \(output.contents.1)")
+        _ = (text + "\n").withCString { write(master, $0, strlen($0)) }
+    }
+
+    /// Waits (bounded) for the end; returns the exit status.
+    func finish() -> Int32 {
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < deadline { drainTerminal(); usleep(10_000) }
+        drainTerminal()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
 @Suite("particlectl serial wifi, interactive")
 struct SerialWiFiInteractiveTests {
     @Test func asksForWhatTheDeviceNeedsAndNeverEchoesThePassword() throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
-        var master: Int32 = -1, slave: Int32 = -1
-        try #require(openpty(&master, &slave, nil, nil, nil) == 0)
-        defer { close(master) }
-        let terminal = OutputCollector()  // what the terminal shows (the echo of what was typed)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
-        process.arguments = ["serial", "wifi", "--port", sim.port, "--json"]
-        process.standardInput = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let output = OutputCollector()
-        out.fileHandleForReading.readabilityHandler = { output.append($0.availableData, to: .out) }
-        err.fileHandleForReading.readabilityHandler = { output.append($0.availableData, to: .err) }
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-
-        func drainTerminal() {
-            var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            while poll(&pfd, 1, 0) > 0 {
-                var buffer = [UInt8](repeating: 0, count: 256)
-                let n = read(master, &buffer, buffer.count)
-                if n <= 0 { break }
-                terminal.append(Data(buffer.prefix(n)), to: .out)
-            }
-        }
-        func answer(after question: String, with text: String) throws {
-            let deadline = Date().addingTimeInterval(10)
-            while !output.contents.1.contains(question), process.isRunning, Date() < deadline {
-                drainTerminal()
-                usleep(10_000)
-            }
-            try #require(output.contents.1.contains(question), "never asked \(question): \(output.contents.1)")
-            _ = (text + "\n").withCString { write(master, $0, strlen($0)) }
-        }
-
-        try answer(after: "SSID: ", with: "Bench")
-        try answer(after: "Security (none, wep, wpa, wpa2, wpa3): ", with: "wpa2")
-        try answer(after: "Password: ", with: "typed-secret-42")
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < deadline { drainTerminal(); usleep(10_000) }
-        drainTerminal()
-        #expect(!process.isRunning)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output.contents.1)")
-        #expect(output.contents.0 == #"{"port":"\#(sim.port)","saved":true,"ssid":"Bench"}"# + "\n")
+        let session = try TerminalSession(["serial", "wifi", "--port", sim.port, "--json"])
+        try session.answer(after: "SSID: ", with: "Bench")
+        try session.answer(after: "Security (none, wep, wpa, wpa2, wpa3): ", with: "wpa2")
+        try session.answer(after: "Password: ", with: "typed-secret-42")
+        let status = session.finish()
+        let (stdout, stderr) = session.output.contents
+        #expect(status == 0, "\(stderr)")
+        #expect(stdout == #"{"port":"\#(sim.port)","saved":true,"ssid":"Bench"}"# + "\n")
         // What was typed for SSID and security is echoed by the terminal; the password is not, and appears nowhere.
-        #expect(terminal.contents.0.contains("Bench"))
-        #expect(!terminal.contents.0.contains("typed-secret-42"))
-        #expect(!output.contents.0.contains("typed-secret-42") && !output.contents.1.contains("typed-secret-42"))
-        #expect(sim.waitForEvent(containing: "wifi-saved security=wpa2 ssid=Bench"))
+        #expect(session.terminal.contents.0.contains("Bench"))
+        #expect(!session.terminal.contents.0.contains("typed-secret-42"))
+        #expect(!stdout.contains("typed-secret-42") && !stderr.contains("typed-secret-42"))
+        #expect(sim.waitForEvent(containing: "wifi-saved password_length=15 security=wpa2 ssid=Bench"))
+    }
+
+    /// Issue 9 item 2: on a terminal a typo is asked again; the device never sees it.
+    @Test func aTypoIsAskedAgainInsteadOfFailing() throws {
+        let sim = try SimulatedDeviceProcess(["--platform", "argon"])
+        defer { sim.stop() }
+        let session = try TerminalSession(["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--json"])
+        let question = "Security (none, wep, wpa, wpa2, wpa3): "
+        try session.answer(after: question, with: "wpa9")
+        try session.answer(after: question, occurrence: 2, with: "WPA2")
+        // (DEL or BS never get here from a terminal: its own line editing erases with them.)
+        try session.answer(after: "Password: ", with: "bad\u{2}password")
+        try session.answer(after: "Password: ", occurrence: 2, with: "short")
+        try session.answer(after: "Password: ", occurrence: 3, with: "typed-secret-42")
+        let status = session.finish()
+        let stderr = session.output.contents.1
+        #expect(status == 0, "\(stderr)")
+        #expect(stderr.contains("particlectl: \"wpa9\" is not a security type; try again\n"))
+        #expect(stderr.contains("particlectl: the password contains a control character (0x02), which the device's console would act on instead of storing — remove it; try again\n"))
+        #expect(stderr.contains("particlectl: a WPA password must be 8 to 64 characters long; try again\n"))
+        #expect(sim.waitForEvent(containing: "wifi-saved password_length=15 security=wpa2 ssid=Bench"))
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// The client against the simulated device on a real pty: the whole stack below the CLI.
 @Suite("ListeningModeClient against the simulated device")
 struct ListeningModeClientTests {
-    static let claimCode = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+    static let claimCode = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ/"
 
     func withDevice<T>(_ configuration: SimulatedDeviceConfiguration = SimulatedDeviceConfiguration(),
                        timeout: Double = 2,

@@ -7,7 +7,7 @@ import Testing
 /// reaches a thread blocked in `poll`.
 @Suite("ListeningModeSession")
 struct ListeningModeSessionTests {
-    static let claimCode = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+    static let claimCode = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+"
 
     /// 16 slow devices (one byte every 10 ms: each identify + claim-code dialogue takes about 1.6 s) driven at once.
     /// Were the dialogues blocking the cooperative pool (as many threads as cores: 2 here), they would run two at a

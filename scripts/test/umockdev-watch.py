@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Drives `particlectl serial watch` against a umockdev testbed: plugs and unplugs devices at run time.
 
-Usage: umockdev-watch.py PARTICLECTL [watch options...]
+Usage: umockdev-watch.py [--pre-plug] PARTICLECTL [watch options...]
+--pre-plug: a Photon on ttyACM3 is attached before the watcher starts (for `watch --existing`).
 Prints the watcher's stdout; exits with the watcher's status. Used by the CLI tests (Debian's python3 with python3-gi).
 add_from_string emits the "add" uevents itself; removals send "remove" before removing the device.
 Each step: plug a Photon (tty), a non-Particle serial adapter, an Argon in DFU mode; then unplug them.
@@ -42,10 +43,17 @@ def main():
     # under it too: re-execute through umockdev-wrapper once.
     if "umockdev-preload" not in os.environ.get("LD_PRELOAD", ""):
         os.execvp("umockdev-wrapper", ["umockdev-wrapper", sys.executable] + sys.argv)
-    binary = sys.argv[1]
+    arguments = sys.argv[1:]
+    pre_plug = arguments[:1] == ["--pre-plug"]
+    if pre_plug:
+        arguments = arguments[1:]
+    binary = arguments[0]
     tb = UMockdev.Testbed.new()
+    base = "/devices/pci0000:00/0000:00:14.0/usb1"
+    if pre_plug:
+        serial_device(tb, f"{base}/1-4", "2b04", "c006", "e00fce68aaaaaaaaaaaaaaaa", "ttyACM3")
     env = dict(os.environ, LD_PRELOAD="libumockdev-preload.so.0", UMOCKDEV_DIR=tb.get_root_dir())
-    watcher = subprocess.Popen([binary, "serial", "watch"] + sys.argv[2:], env=env,
+    watcher = subprocess.Popen([binary, "serial", "watch"] + arguments[1:], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # The watcher says on stderr when its monitor is listening.
     ready = watcher.stderr.readline()
@@ -54,7 +62,6 @@ def main():
         watcher.kill()
         return 99
 
-    base = "/devices/pci0000:00/0000:00:14.0/usb1"
     _, photon_tty = serial_device(tb, f"{base}/1-1", "2b04", "c006", "e00fce680123456789abcdef", "ttyACM0")
     _, other_tty = serial_device(tb, f"{base}/1-2", "0403", "6001", "FT123", "ttyUSB0")
     argon_dfu = usb_device(tb, f"{base}/1-3", "2b04", "d00c", "e00fce68fedcba9876543210")

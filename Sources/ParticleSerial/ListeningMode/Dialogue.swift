@@ -60,6 +60,10 @@ public protocol Dialogue {
     mutating func step() -> DialogueAction
     /// Supplies the value the last `.ask` asked for; returns the answer to send.
     mutating func provide(_ value: String, for prompt: ListeningModePrompt) -> DialogueAction
+    /// The prompt the device is waiting at (shown, not answered yet), if any.
+    var openPrompt: ListeningModePrompt? { get }
+    /// A closer that takes over from here (the bytes received so far, the echo still to skip).
+    func closer() -> DialogueCloser
 }
 
 /// The `w` dialogue (Wi-Fi credentials).
@@ -69,6 +73,7 @@ public struct WiFiDialogue: Dialogue, Sendable {
     private var lastAnswered: ListeningModePrompt?
     /// Prompts already answered, in order (for tests and transcripts).
     public private(set) var answered: [ListeningModePrompt] = []
+    public private(set) var openPrompt: ListeningModePrompt?
 
     public init(credentials: WiFiCredentials) {
         self.credentials = credentials
@@ -87,12 +92,15 @@ public struct WiFiDialogue: Dialogue, Sendable {
                     return .failed(.saveFailed(line.trimmingCharacters(in: .whitespaces)))
                 }
             case .prompt(let prompt):
+                openPrompt = prompt
                 if prompt == lastAnswered { return .failed(.rejected(prompt)) }
                 return answer(prompt)
             }
         }
         return .wait
     }
+
+    public func closer() -> DialogueCloser { DialogueCloser(open: openPrompt, scanner: scanner) }
 
     public mutating func provide(_ value: String, for prompt: ListeningModePrompt) -> DialogueAction {
         switch prompt {
@@ -120,6 +128,7 @@ public struct WiFiDialogue: Dialogue, Sendable {
         switch action {
         case .send(let answer):
             lastAnswered = prompt
+            openPrompt = nil
             answered.append(prompt)
             scanner.expectEcho(lines: answer.echoLines)
         case .ask where !asking:
@@ -174,9 +183,18 @@ public struct ClaimCodeDialogue: Dialogue, Sendable {
     public let code: String
     private var scanner = PromptScanner()
     private var sent = false
+    public private(set) var openPrompt: ListeningModePrompt?
 
     public init(code: String) {
         self.code = code
+    }
+
+    /// The characters the Particle Cloud puts in a claim code: the base64 alphabet without padding (`A–Z a–z 0–9 +
+    /// /`). The cloud's codes are 63 characters of base64 (the Cloud API's example:
+    /// `rCFr2KAJNgzJ2rR3Jm1ZoUd7G4Sr3ak7MRHdWrM274eYzInP1+psZ0fP2qNehlj`); anything else did not come from it.
+    public static func isClaimCodeCharacter(_ byte: UInt8) -> Bool {
+        (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte)
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/")
     }
 
     /// A message when the code cannot be a claim code; nil when it can.
@@ -184,8 +202,9 @@ public struct ClaimCodeDialogue: Dialogue, Sendable {
         guard code.utf8.count == length else {
             return "a claim code is \(length) characters long; this one has \(code.utf8.count)"
         }
-        guard code.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else {
-            return "a claim code contains only printable ASCII characters without spaces"
+        if let problem = ConsoleText.problem(in: code, named: "claim code") { return problem }
+        guard code.utf8.allSatisfy(isClaimCodeCharacter) else {
+            return "a claim code contains only the characters the cloud issues (A–Z, a–z, 0–9, + and /) — copy it exactly from `particlectl cloud claim-code` or the Cloud API"
         }
         return nil
     }
@@ -203,6 +222,7 @@ public struct ClaimCodeDialogue: Dialogue, Sendable {
                 scanner.expectEcho(lines: answer.echoLines)
                 return .send(answer)
             case .prompt(let prompt):
+                openPrompt = prompt
                 return .failed(prompt == .claimCode ? .rejected(prompt) : .unexpected(prompt))
             case .line(let line) where sent:
                 let text = line.trimmingCharacters(in: .whitespaces)
@@ -219,4 +239,6 @@ public struct ClaimCodeDialogue: Dialogue, Sendable {
     }
 
     public mutating func provide(_ value: String, for prompt: ListeningModePrompt) -> DialogueAction { .failed(.unexpected(prompt)) }
+
+    public func closer() -> DialogueCloser { DialogueCloser(open: openPrompt, scanner: scanner) }
 }

@@ -22,6 +22,9 @@ public final class ListeningModeClient {
     public var quietMilliseconds: Int64 = 100
     /// Receives every exchange, with secrets masked (for `--verbose`).
     public var transcript: ((TranscriptEntry) -> Void)?
+    /// Looked at (every 100 ms) while a dialogue waits for the device: true ends the dialogue, closing it without
+    /// saving (the CLI passes "SIGINT or SIGTERM arrived").
+    public var shouldStop: (() -> Bool)?
     private var masker = SecretMasker()
 
     /// Opens `path` (exclusively) at 9600 baud with DTR asserted.
@@ -82,21 +85,81 @@ public final class ListeningModeClient {
 
     /// `w`: stores Wi-Fi credentials, answering only the prompts the device shows (its own scan may make the
     /// security and cipher questions unnecessary). When it asks for something `credentials` lacks, `ask` is called
-    /// with the prompt (return nil to give up); without `ask` that is a `.missing` error. On success the device
-    /// leaves listening mode and connects.
-    public func configureWiFi(_ credentials: WiFiCredentials, ask: ((ListeningModePrompt) -> String?)? = nil) throws {
+    /// with the prompt (return nil, or throw, to give up); without `ask` that is a `.missing` error. On success the
+    /// device leaves listening mode and connects.
+    ///
+    /// The device is identified first (`i`), while no dialogue can be open: a cellular console (it ignores `w`) is
+    /// refused there, and after `w` nothing but answers is ever sent, so a slow device is never typed into. A
+    /// failure in the middle of the dialogue (a missing or refused value, `ask` giving up, `shouldStop`) closes the
+    /// dialogue without saving (`DialogueCloser`) before the error is thrown; the error's `closure` says how that went.
+    public func configureWiFi(_ credentials: WiFiCredentials, ask: ((ListeningModePrompt) throws -> String?)? = nil) throws {
         if let problem = credentials.problem() { throw UserError(.usage, problem) }
+        let identity = try identify()
+        if identity.imei != nil || identity.iccid != nil {
+            throw ListeningModeError(
+                .dialogue(.unsupported("it has no Wi-Fi setup console (a cellular device) — Wi-Fi needs a Photon, P1, Argon, P2 or M-SoM")),
+                port: path, seconds: timeout)
+        }
         var dialogue = WiFiDialogue(credentials: credentials)
         do {
             try run(&dialogue, ask: ask)
         } catch let error as ListeningModeError where error.kind == .silent {
-            // Cellular consoles ignore `w`. Tell that apart from a device that is not listening at all.
-            if (try? identify()) != nil {
-                throw ListeningModeError(
-                    .dialogue(.unsupported("it has no Wi-Fi setup console (a cellular device?) — Wi-Fi needs a Photon, P1, Argon, P2 or M-SoM")),
-                    port: path, seconds: timeout)
+            throw ListeningModeError(.noWiFiPrompt, port: path, seconds: timeout)
+        }
+    }
+
+    /// Ends a dialogue somebody left unfinished (the device echoes commands instead of answering them): erases what
+    /// may have been typed at the open prompt, ends the line, and closes the dialogue without saving. Returns
+    /// `.closed` (also when no dialogue was open: then the device simply ignored those bytes and answers `i`), or
+    /// `.saved` when the device stored credentials while being closed.
+    public func closeAbandonedDialogue() throws -> ListeningModeError.Closure {
+        // BS erases one character (at the start of a line it is ignored); a full line takes the next byte as its
+        // end instead, which is as good. Then an empty line: each prompt either asks again (and shows itself) or
+        // takes the empty answer and moves on.
+        try send([UInt8](repeating: 0x08, count: 66) + [0x0a])
+        // Collect until the device is quiet: a device that was still busy (a late prompt) may show its prompt
+        // twice, and only the last thing it printed tells where it waits now.
+        var received: [UInt8] = []
+        let overall = MonotonicDeadline(seconds: timeout)
+        while !overall.hasPassed {
+            let wait = received.isEmpty ? overall
+                : MonotonicDeadline(millisecondsFromNow: min(2 * quietMilliseconds, Int64(overall.remainingMilliseconds)))
+            do {
+                received += try receive(deadline: wait)
+            } catch let error as SerialPortError where error.kind == .timedOut {
+                break
             }
-            throw error
+        }
+        if received.isEmpty {
+            // Nothing to close: the idle console dropped those bytes. Make sure it is there.
+            _ = try identify()
+            return .closed
+        }
+        var scanner = PromptScanner()
+        scanner.append(received)
+        var open: ListeningModePrompt?
+        var decided: DialogueCloser.Action?
+        while let event = scanner.next() {
+            switch event {
+            case .prompt(let prompt):
+                open = prompt
+                decided = nil
+            case .line(let line):
+                open = nil
+                decided = DialogueCloser.result(of: line) ?? decided
+            }
+        }
+        if open == nil, let decided { return decided == .saved ? .saved : .closed }
+        var closer = DialogueCloser(open: open)
+        do {
+            return try drive(&closer)
+        } catch let error as SerialPortError where error.kind == .timedOut {
+            if open != nil {
+                throw ListeningModeError(.promptTimedOut(after: open), port: path, seconds: timeout, closure: .stillOpen)
+            }
+            // Output, but no prompt and no end of a dialogue: ask who is there (an application, the idle console).
+            _ = try identify()
+            return .closed
         }
     }
 
@@ -119,10 +182,12 @@ public final class ListeningModeClient {
 
     /// Sends one command byte and decodes its reply.
     public func request(_ expectation: ReplyDecoder.Expectation) throws -> ListeningModeReply {
-        try send([expectation.command.byte])
+        let command = expectation.command.byte
+        try send([command])
         var decoder = ReplyDecoder(expecting: expectation)
         let deadline = MonotonicDeadline(seconds: timeout)
         var meaningful = 0
+        var received: [UInt8] = []
         while true {
             let wait = decoder.isCollecting
                 ? MonotonicDeadline(millisecondsFromNow: min(quietMilliseconds, Int64(deadline.remainingMilliseconds)))
@@ -132,8 +197,12 @@ public final class ListeningModeClient {
                 bytes = try receive(deadline: wait)
             } catch let error as SerialPortError where error.kind == .timedOut {
                 if let reply = decoder.finish() { return reply }
+                if Self.looksLikeAnOpenPrompt(received, after: command) {
+                    throw ListeningModeError(.waitingAtPrompt, port: path, seconds: timeout)
+                }
                 throw ListeningModeError(meaningful > 0 ? .notConsoleOutput : .silent, port: path, seconds: timeout)
             }
+            if received.count < 512 { received += bytes.prefix(512 - received.count) }
             meaningful += bytes.count { $0 != 0x0d && $0 != 0x0a && $0 != 0x20 }
             decoder.append(bytes)
             do {
@@ -144,8 +213,33 @@ public final class ListeningModeClient {
         }
     }
 
-    /// Drives a dialogue to its end: waits for each prompt (per-prompt deadline), answers, consumes the echo.
-    public func run<D: Dialogue>(_ dialogue: inout D, ask: ((ListeningModePrompt) -> String?)?) throws {
+    /// Runs a closer to the device's last line (per-prompt deadline); throws what the port throws.
+    private func drive(_ closer: inout DialogueCloser) throws -> ListeningModeError.Closure {
+        var deadline = MonotonicDeadline(seconds: timeout)
+        while true {
+            switch closer.step() {
+            case .closed: return .closed
+            case .saved: return .saved
+            case .send(let answer):
+                try send(answer.bytes)
+                deadline = MonotonicDeadline(seconds: timeout)
+            case .wait:
+                closer.append(try receive(deadline: deadline))
+            }
+        }
+    }
+
+    /// Whether the reply to a command is what a line editor at a dialogue's prompt does with it: echo it and wait
+    /// (the whole reply is the byte, with no line end), or end a full one-character line and ask again (a prompt's
+    /// text comes back).
+    static func looksLikeAnOpenPrompt(_ received: [UInt8], after command: UInt8) -> Bool {
+        if received.last == command && !received.contains(0x0a) { return true }
+        return ListeningModePrompt.allCases.contains { PromptScanner.find(Array($0.text.utf8), in: received) != nil }
+    }
+
+    /// Drives a dialogue to its end: waits for each prompt (per-prompt deadline), answers, consumes the echo. A
+    /// failure while the device waits at a prompt closes the dialogue first (see `configureWiFi`).
+    public func run<D: Dialogue>(_ dialogue: inout D, ask: ((ListeningModePrompt) throws -> String?)?) throws {
         try send([dialogue.command.byte])
         var deadline = MonotonicDeadline(seconds: timeout)
         var lastPrompt: ListeningModePrompt?
@@ -156,10 +250,20 @@ public final class ListeningModeClient {
             pending = nil
             switch action {
             case .wait:
+                if shouldStop?() == true {
+                    throw close(dialogue, ListeningModeError(.interrupted, port: path, seconds: timeout))
+                }
                 let bytes: [UInt8]
                 do {
-                    bytes = try receive(deadline: deadline)
+                    // With a stop condition, wake up at least every 100 ms to look at it.
+                    let slice = shouldStop == nil ? deadline
+                        : MonotonicDeadline(millisecondsFromNow: min(100, Int64(deadline.remainingMilliseconds)))
+                    bytes = try receive(deadline: slice)
+                } catch let error as SerialPortError where error.kind == .cancelled {
+                    // The task was cancelled (a station stopping, Ctrl-C in an async caller): close the dialogue first.
+                    throw close(dialogue, error)
                 } catch let error as SerialPortError where error.kind == .timedOut {
+                    if !deadline.hasPassed { continue }
                     if let lastPrompt {
                         throw ListeningModeError(.promptTimedOut(after: lastPrompt), port: path, seconds: timeout)
                     }
@@ -173,17 +277,43 @@ public final class ListeningModeClient {
                 lastPrompt = answer.prompt
                 deadline = MonotonicDeadline(seconds: timeout)
             case .ask(let prompt):
-                guard let ask, let value = ask(prompt) else {
-                    throw ListeningModeError(.dialogue(.missing(prompt)), port: path, seconds: timeout)
+                let value: String?
+                do {
+                    value = try ask?(prompt)
+                } catch {
+                    throw close(dialogue, error)
+                }
+                guard let value else {
+                    throw close(dialogue, ListeningModeError(.dialogue(.missing(prompt)), port: path, seconds: timeout))
                 }
                 if prompt == .password || prompt == .privateKey { masker.add(Array(value.utf8)) }
                 pending = dialogue.provide(value, for: prompt)
             case .finished:
                 return
             case .failed(let failure):
-                throw ListeningModeError(.dialogue(failure), port: path, seconds: timeout)
+                let error = ListeningModeError(.dialogue(failure), port: path, seconds: timeout)
+                // Failures read from a result line (save failed, claim code refused) end the dialogue by themselves.
+                throw dialogue.openPrompt == nil ? error : close(dialogue, error)
             }
         }
+    }
+
+    /// When the device waits at a prompt (or may show one any moment), drives the dialogue to its end without
+    /// saving, then returns `error` with the outcome (a `ListeningModeError` gets it in `closure`).
+    private func close<D: Dialogue>(_ dialogue: D, _ error: any Error) -> any Error {
+        var closer = dialogue.closer()
+        // Closing must not be cut short by the cancellation that may have caused it: it has its own deadlines.
+        let cancellation = port.cancellation
+        port.cancellation = nil
+        let closure = (try? drive(&closer)) ?? .stillOpen
+        port.cancellation = cancellation
+        if error is SerialPortError { return error }
+        if var failure = error as? ListeningModeError {
+            failure.closure = closure
+            return failure
+        }
+        let reason = (error as? any ParticleError).map { ($0.message, $0.exitStatus) } ?? ("\(error)", ExitStatus.usage)
+        return ListeningModeError(.gaveUp(reason: reason.0, status: reason.1), port: path, seconds: timeout, closure: closure)
     }
 
     private func send(_ bytes: [UInt8], secret: Bool = false) throws {

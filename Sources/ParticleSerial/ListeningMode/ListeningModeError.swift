@@ -17,24 +17,47 @@ public struct ListeningModeError: ParticleError, Equatable {
         case stillNotListening
         /// `dfu`: the device did not come back in DFU mode.
         case noDFUDevice
+        /// The device only echoed the command byte: its line editor is waiting at a prompt of a dialogue that
+        /// somebody left unfinished.
+        case waitingAtPrompt
+        /// The device answers `i` but did not start the `w` dialogue in time (no Wi-Fi console, or slow).
+        case noWiFiPrompt
+        /// SIGINT/SIGTERM arrived during a dialogue.
+        case interrupted
+        /// The caller gave up in the middle of a dialogue (its `ask` threw): its reason and exit status.
+        case gaveUp(reason: String, status: ExitStatus)
+    }
+
+    /// What became of the device's dialogue after a failure in the middle of it.
+    public enum Closure: Sendable, Equatable {
+        /// Driven to its end without storing anything; the device is back at its idle console.
+        case closed
+        /// The device stored credentials while being closed (it printed its success text).
+        case saved
+        /// It could not be closed (no answer in time, or the port failed): the device may still wait at a prompt.
+        case stillOpen
     }
 
     public var kind: Kind
     public var port: String
     /// The deadline that applied, in seconds, for messages.
     public var seconds: Double
+    /// Set when the failure happened inside a dialogue that had to be closed.
+    public var closure: Closure?
 
-    public init(_ kind: Kind, port: String, seconds: Double) {
+    public init(_ kind: Kind, port: String, seconds: Double, closure: Closure? = nil) {
         self.kind = kind
         self.port = port
         self.seconds = seconds
+        self.closure = closure
     }
 
     public var exitStatus: ExitStatus {
         switch kind {
-        case .silent, .notConsoleOutput, .promptTimedOut, .stillNotListening, .noDFUDevice: .timedOut
-        case .malformed: .remoteError
-        case .dialogue(.missing): .usage
+        case .silent, .notConsoleOutput, .promptTimedOut, .stillNotListening, .noDFUDevice, .noWiFiPrompt: .timedOut
+        case .malformed, .waitingAtPrompt: .remoteError
+        case .dialogue(.missing), .interrupted: .usage
+        case .gaveUp(_, let status): status
         case .dialogue: .remoteError
         }
     }
@@ -42,6 +65,15 @@ public struct ListeningModeError: ParticleError, Equatable {
     private var within: String { "within \(Self.format(seconds))" }
 
     public var message: String {
+        switch closure {
+        case nil: return summary
+        case .closed?: return summary + "; the dialogue was closed without saving anything"
+        case .saved?: return summary + "; while closing the dialogue the device saved credentials anyway — check them with a new `particlectl serial wifi`"
+        case .stillOpen?: return summary + "; the device may still wait at a prompt: run `particlectl serial close-dialogue --port \(port)`"
+        }
+    }
+
+    private var summary: String {
         switch kind {
         case .silent:
             return "no answer from \(port) \(within) — is the device in listening mode (blinking dark blue)? try `particlectl serial listen`"
@@ -68,10 +100,19 @@ public struct ListeningModeError: ParticleError, Equatable {
             return "the device on \(port) did not enter listening mode \(within) — Device OS 6 has no serial trigger and Protected devices never answer: hold SETUP until the LED blinks dark blue"
         case .noDFUDevice:
             return "the device on \(port) did not re-appear in DFU mode \(within) — hold MODE and tap RESET, release MODE when the LED blinks yellow"
+        case .waitingAtPrompt:
+            return "the device on \(port) is waiting at a prompt of an unfinished dialogue (it echoed the command instead of answering) — run `particlectl serial close-dialogue --port \(port)`, then retry"
+        case .noWiFiPrompt:
+            return "the device on \(port) answers but did not ask for the SSID \(within) after `w` — it has no Wi-Fi setup console (a cellular device?) or is slow: retry with a longer --timeout; if it asks later, `particlectl serial close-dialogue --port \(port)` ends that dialogue"
+        case .interrupted:
+            return "interrupted during the dialogue with the device on \(port)"
+        case .gaveUp(let reason, _):
+            return reason
         }
     }
 
-    static func option(for prompt: ListeningModePrompt) -> String {
+    /// The option (or input) that supplies what `prompt` asks for.
+    public static func option(for prompt: ListeningModePrompt) -> String {
         switch prompt {
         case .ssid: "--ssid"
         case .security, .securityWithEnterprise: "--security"

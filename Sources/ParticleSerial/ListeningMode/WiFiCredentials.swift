@@ -83,17 +83,22 @@ public struct WiFiCredentials: Sendable, Equatable {
         self.rootCA = rootCA
     }
 
-    /// Checks what the device would reject or mangle: lengths (the device truncates silently), line breaks, and the
-    /// key lengths the device refuses after a dry run (WEP 5–58, WPA 8–64). Returns a message, or nil when fine.
+    /// Checks what the device would reject or mangle: lengths (the device truncates silently), control characters
+    /// (the console's line editor acts on them: BS and DEL erase, CR and LF end the line, NUL ends the C string), and
+    /// the key lengths the device refuses after a dry run (WEP 5–58, WPA 8–64). Returns a message, or nil when fine.
+    /// The message never contains the password.
     public func problem() -> String? {
         if ssid.isEmpty { return "the SSID is empty" }
         if ssid.utf8.count > 32 { return "the SSID is longer than 32 bytes" }
-        for (name, value) in [("SSID", ssid), ("username", username ?? ""), ("outer identity", outerIdentity ?? "")]
-        where value.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            return "the \(name) contains a line break"
+        for (name, value) in [("SSID", ssid), ("username", username ?? ""), ("outer identity", outerIdentity ?? ""),
+                              ("password", password ?? "")] {
+            if let problem = ConsoleText.problem(in: value, named: name) { return problem }
+        }
+        for (name, value) in [("client certificate", clientCertificate ?? ""), ("private key", privateKey ?? ""),
+                              ("root CA", rootCA ?? "")] {
+            if let problem = ConsoleText.problem(in: value, named: name, allowingLineBreaks: true) { return problem }
         }
         if let password {
-            if password.contains(where: { $0 == "\r" || $0 == "\n" }) { return "the password contains a line break" }
             if password.utf8.count > 64 { return "the password is longer than 64 characters" }
             switch security {
             case .wep where !(5...58).contains(password.utf8.count):
@@ -105,6 +110,24 @@ public struct WiFiCredentials: Sendable, Equatable {
         }
         if let username, username.utf8.count > 64 { return "the username is longer than 64 characters" }
         if let outerIdentity, outerIdentity.utf8.count > 64 { return "the outer identity is longer than 64 characters" }
+        return nil
+    }
+}
+
+/// Text typed into the console's line editor (`serialReadLine`): it ends a line at CR or LF, erases with BS and
+/// DEL, and stores into a C string (NUL ends it). Any C0 control character or DEL would be acted on or cut, not
+/// stored, so such text is refused before anything is sent.
+public enum ConsoleText {
+    /// A message naming the field and the offending byte (never the value: it may be a password); nil when fine.
+    public static func problem(in value: String, named name: String, allowingLineBreaks: Bool = false) -> String? {
+        for byte in value.utf8 where byte < 0x20 || byte == 0x7f {
+            if allowingLineBreaks && (byte == 0x0a || byte == 0x0d) { continue }
+            if byte == 0x0a || byte == 0x0d { return "the \(name) contains a line break" }
+            let hex = String(byte, radix: 16, uppercase: true)
+            let code = "0x" + (hex.count == 1 ? "0" : "") + hex
+            let what = byte == 0x08 ? "a backspace (0x08)" : byte == 0x7f ? "a DEL (0x7F)" : "a control character (\(code))"
+            return "the \(name) contains \(what), which the device's console would act on instead of storing — remove it"
+        }
         return nil
     }
 }

@@ -17,9 +17,14 @@ public final class SerialPort {
     /// When set, a wait in `read`/`write` gives up with `.cancelled` as soon as the signal fires (task cancellation
     /// reaching a thread blocked in `poll`).
     public var cancellation: CancellationSignal?
+    /// True when this port set the tty's exclusive mode (and so lifts it on close). Never true for a mode set by
+    /// another program: that one is left alone.
+    private var ownsExclusiveMode = false
 
     /// Opens `path`. `exclusive` makes other processes' opens fail (TIOCEXCL) and takes an advisory lock that is
-    /// respected even by root.
+    /// respected even by root. A port that another program holds in exclusive mode is refused (`.busy`) even when
+    /// root's open succeeds despite that mode: root would otherwise share the port, and lifting the mode on close
+    /// would take the other program's exclusivity away.
     public init(path: String, speed: UInt32 = SerialPort.defaultSpeed, exclusive: Bool = true) throws(SerialPortError) {
         self.path = path
         let fd: FileDescriptor
@@ -34,8 +39,9 @@ public final class SerialPort {
         do {
             if exclusive {
                 if flock(fd.rawValue, LOCK_EX | LOCK_NB) != 0 { throw SerialPortError(.busy, port: path) }
+                if Self.isExclusive(fd) { throw SerialPortError(.busy, port: path) }
                 // Not every tty supports exclusive mode (emulated ones do not); the lock above still holds.
-                _ = cserial_set_exclusive(fd.rawValue, 1)
+                ownsExclusiveMode = cserial_set_exclusive(fd.rawValue, 1) == 0
             }
             try configure(speed: speed)
             // Output produced before we opened is stale; a device in listening mode answers anew.
@@ -54,6 +60,16 @@ public final class SerialPort {
             close()
             throw SerialPortError(.system(.ioError), port: path)
         }
+    }
+
+    /// `TIOCGEXCL` (Linux, `_IOR('T', 0x40, int)`): whether the tty is in exclusive mode. Not imported from the C
+    /// headers (a function-like macro), so spelled out.
+    static let getExclusiveRequest: UInt = 0x8004_5440
+
+    /// Whether some open file of this tty set exclusive mode. False when the driver cannot tell (emulated ttys).
+    static func isExclusive(_ fd: FileDescriptor) -> Bool {
+        var value: CInt = 0
+        return ioctl(fd.rawValue, getExclusiveRequest, &value) == 0 && value != 0
     }
 
     /// O_NOCTTY: opening a tty must never make it our controlling terminal (swift-system has no name for it).
@@ -122,11 +138,12 @@ public final class SerialPort {
         _ = cserial_flush(fd.rawValue)
     }
 
-    /// Closes the port (idempotent). Exclusive mode is lifted so the next open by anyone succeeds.
+    /// Closes the port (idempotent). Exclusive mode, when this port set it, is lifted so the next open succeeds.
     public func close() {
         guard let fd = descriptor else { return }
         descriptor = nil
-        _ = cserial_set_exclusive(fd.rawValue, 0)
+        if ownsExclusiveMode { _ = cserial_set_exclusive(fd.rawValue, 0) }
+        ownsExclusiveMode = false
         try? fd.close()
     }
 

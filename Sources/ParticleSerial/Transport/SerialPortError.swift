@@ -40,7 +40,7 @@ public struct SerialPortError: ParticleError, Equatable {
         case .resourceBusy, .wouldBlock: kind = .busy
         case .noSuchFileOrDirectory: kind = .notFound
         case .ioError, .noSuchAddressOrDevice, .operationNotSupportedByDevice, .brokenPipe: kind = .disappeared
-        case .inappropriateIOCTLForDevice: kind = .notASerialPort
+        case .inappropriateIOCTLForDevice, .isDirectory: kind = .notASerialPort
         default: kind = .system(errno)
         }
         self.port = port

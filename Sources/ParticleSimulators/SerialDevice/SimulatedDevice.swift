@@ -27,6 +27,8 @@ public final class SimulatedDevice: @unchecked Sendable {
         var claimed: Bool
         var wifi: WiFiCredentials?
         var running = true
+        var hostInput: [UInt8] = []
+        var openPrompt: ListeningModePrompt?
     }
 
     public init(_ configuration: SimulatedDeviceConfiguration = SimulatedDeviceConfiguration()) throws {
@@ -60,7 +62,14 @@ public final class SimulatedDevice: @unchecked Sendable {
     /// The last claim code stored with `C`.
     public var claimCode: String? { lock.withLock { state.claimCode } }
     /// The last Wi-Fi credentials saved with `w`.
-    public var wifiCredentials: WiFiCredentials? { lock.withLock { state.wifi } }
+    public var wifiCredentials: WiFiCredentials? {
+        get { lock.withLock { state.wifi } }
+        set { lock.withLock { state.wifi = newValue } }
+    }
+    /// Every byte the host sent, in order (what the device read from its USB serial port; the last 64 KiB).
+    public var hostInput: [UInt8] { lock.withLock { state.hostInput } }
+    /// The prompt the console shows and waits at (a line is being read for it); nil at the idle console.
+    public var openPrompt: ListeningModePrompt? { lock.withLock { state.openPrompt } }
 
     /// Whether `c` answers "yes". A fake cloud sets it once the device has "come online" with its claim code.
     public var isClaimed: Bool {
@@ -177,9 +186,15 @@ private final class Console {
         return "{" + body + "}\r\n"
     }
 
+    /// Shows a prompt; the console waits at it until `readLine`/`readBlock` has its answer.
+    func prompt(_ prompt: ListeningModePrompt) throws {
+        device.update { $0.openPrompt = prompt }
+        try emit(prompt.text)
+    }
+
     func claimCodeDialogue() throws {
         try strayLog()
-        try emit("Enter 63-digit claim code: ")
+        try prompt(.claimCode)
         let code = try readLine(maximum: 63)
         try hangUpIfFaulty()
         if code.count == 63 {
@@ -194,9 +209,10 @@ private final class Console {
 
     func wifiDialogue() throws {
         var ssid: [UInt8] = []
+        if faults.contains(.slowWiFi) { try pause(milliseconds: 1500) }
         while ssid.isEmpty {
             try strayLog()
-            try emit(ListeningModePrompt.ssid.text)
+            try prompt(.ssid)
             ssid = try readLine(maximum: 32)
         }
         try hangUpIfFaulty()
@@ -209,50 +225,51 @@ private final class Console {
             let valid = config.platform.offersEnterprise ? "012345" : (isAtLeast55 ? "01236" : "0123")
             while credentials.security == nil {
                 try strayLog()
-                try emit(prompt.text)
+                try self.prompt(prompt)
                 let answer = String(decoding: try readLine(maximum: 1), as: UTF8.self)
                 if answer.count == 1, valid.contains(answer) { credentials.security = WiFiSecurity(answer: answer) }
             }
         }
         if credentials.cipher == nil {
             while credentials.cipher == nil {
-                try emit(ListeningModePrompt.cipher.text)
+                try prompt(.cipher)
                 credentials.cipher = WiFiCipher(answer: String(decoding: try readLine(maximum: 1), as: UTF8.self))
             }
         }
         let security = credentials.security ?? .unsecured
         if security.needsPassword {
-            try emit(ListeningModePrompt.password.text)
+            try prompt(.password)
             credentials.password = String(decoding: try readLine(maximum: 64), as: UTF8.self)
         } else if security.isEnterprise {
             var eap: EAPType?
             while eap == nil {
-                try emit(ListeningModePrompt.eapType.text)
+                try prompt(.eapType)
                 let answer = String(decoding: try readLine(maximum: 1), as: UTF8.self)
                 eap = answer == "0" ? .peap : answer == "1" ? .tls : nil
             }
             credentials.eap = eap
             if eap == .tls {
-                try emit(ListeningModePrompt.clientCertificate.text)
+                try prompt(.clientCertificate)
                 credentials.clientCertificate = try readBlock()
-                try emit(ListeningModePrompt.privateKey.text)
+                try prompt(.privateKey)
                 credentials.privateKey = try readBlock()
             } else {
-                try emit(ListeningModePrompt.username.text)
+                try prompt(.username)
                 credentials.username = String(decoding: try readLine(maximum: 64), as: UTF8.self)
-                try emit(ListeningModePrompt.password.text)
+                try prompt(.password)
                 credentials.password = String(decoding: try readLine(maximum: 64), as: UTF8.self)
             }
-            try emit(ListeningModePrompt.outerIdentity.text)
+            try prompt(.outerIdentity)
             let outer = String(decoding: try readLine(maximum: 64), as: UTF8.self)
             credentials.outerIdentity = outer.isEmpty ? nil : outer
-            try emit(ListeningModePrompt.rootCA.text)
+            try prompt(.rootCA)
             let root = try readBlock()
             credentials.rootCA = root.isEmpty ? nil : root
         }
         try emit("Thanks! Wait while I save those credentials...\r\n\r\n")
         try pause(milliseconds: 20)
-        if faults.contains(.saveFailure) || !keyLengthAccepted(credentials) {
+        if faults.contains(.saveFailure) || !savable(credentials) {
+            device.report(.wifiCredentialsRefused(ssid: credentials.ssid))
             try emit("Derp. Sorry, we couldn't save the credentials.\r\n\r\n")
             return
         }
@@ -274,12 +291,18 @@ private final class Console {
         return (parts.first ?? 0, parts.dropFirst().first ?? 0) >= (5, 5)
     }
 
-    /// The Photon's dry run refuses key lengths outside WEP 5–58, WPA 8–64.
-    func keyLengthAccepted(_ credentials: WiFiCredentials) -> Bool {
+    /// The Photon's dry run refuses key lengths outside WEP 5–58, WPA 8–64, and an enterprise configuration
+    /// without its identity and password (PEAP) or certificate and key (TLS).
+    func savable(_ credentials: WiFiCredentials) -> Bool {
         let length = credentials.password?.utf8.count ?? 0
         switch credentials.security {
         case .wep: return (5...58).contains(length)
         case .wpa?, .wpa2?, .wpa3?: return (8...64).contains(length)
+        case .wpaEnterprise?, .wpa2Enterprise?:
+            if credentials.eap == .tls {
+                return !(credentials.clientCertificate ?? "").isEmpty && !(credentials.privateKey ?? "").isEmpty
+            }
+            return !(credentials.username ?? "").isEmpty && length > 0
         default: return true
         }
     }
@@ -291,6 +314,7 @@ private final class Console {
     func readLine(maximum: Int) throws -> [UInt8] {
         let line = try readRawLine(maximum: maximum)
         try discardInput()
+        device.update { $0.openPrompt = nil }
         return line
     }
 
@@ -322,6 +346,7 @@ private final class Console {
             if line.isEmpty { break }
             lines.append(String(decoding: line, as: UTF8.self))
         }
+        device.update { $0.openPrompt = nil }
         return lines.joined(separator: "\n")
     }
 
@@ -353,7 +378,14 @@ private final class Console {
         guard poll(&pfd, 1, timeoutMilliseconds) > 0 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 1024)
         let count = buffer.withUnsafeMutableBytes { Glibc.read(pty.master.rawValue, $0.baseAddress, $0.count) }
-        if count > 0 { return Array(buffer.prefix(count)) }
+        if count > 0 {
+            let bytes = Array(buffer.prefix(count))
+            device.update {
+                $0.hostInput += bytes
+                if $0.hostInput.count > 65_536 { $0.hostInput.removeFirst($0.hostInput.count - 65_536) }
+            }
+            return bytes
+        }
         // EAGAIN, or EIO while no client has the slave open: nothing to read.
         return nil
     }

@@ -67,6 +67,9 @@ public enum SimulatedFault: String, Sendable, CaseIterable, Hashable {
     case appRunning = "app-running"
     /// `w` ends with "Derp. Sorry, we couldn't save the credentials."
     case saveFailure = "save-failure"
+    /// Answers `w` late: its `SSID: ` prompt comes 1.5 s after the command (bytes sent meanwhile wait in its
+    /// buffer and are then typed into that prompt, as on a real device).
+    case slowWiFi = "slow-wifi"
 }
 
 public struct SimulatedDeviceConfiguration: Sendable {
@@ -122,6 +125,8 @@ public enum SimulatedDeviceEvent: Sendable, Equatable {
     case claimCodeSet(String)
     /// Holds the password: for in-process consumers only; `particlectl sim device` never prints it.
     case wifiCredentialsSaved(WiFiCredentials)
+    /// The `w` dialogue ended with "Derp." (nothing stored); carries the SSID it was given.
+    case wifiCredentialsRefused(ssid: String)
     case enteredDFU
     case hungUp
 }

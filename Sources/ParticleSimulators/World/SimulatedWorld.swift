@@ -124,6 +124,8 @@ public final class SimulatedWorld: @unchecked Sendable {
                 log("serial \(id): joined \(wifi.ssid) and is online in the cloud")
             case .enteredListeningMode:
                 log("serial \(id): listening mode")
+            case .wifiCredentialsRefused(let ssid):
+                log("serial \(id): refused to save Wi-Fi credentials for \(ssid)")
             case .enteredDFU:
                 log("serial \(id): DFU mode")
             case .hungUp:

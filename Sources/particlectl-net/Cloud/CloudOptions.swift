@@ -53,7 +53,7 @@ struct ClientSecretOptions: ParsableArguments {
 
     func secret(_ input: StandardInput) throws -> String {
         if secretStdin {
-            guard let line = input.nextLine(), !line.isEmpty else {
+            guard let line = try input.nextLine(), !line.isEmpty else {
                 throw UserError(.usage, "--secret-stdin given but stdin held no secret")
             }
             return line

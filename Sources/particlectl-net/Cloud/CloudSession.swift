@@ -3,23 +3,6 @@ import ParticleCloud
 import ParticleCore
 import ParticleCLISupport
 
-/// Reads stdin lines once, shared by the options that consume them (token, password, OTP codes, secrets).
-final class StandardInput {
-    private var lines: [String]?
-
-    func nextLine() -> String? {
-        if lines == nil {
-            var all: [String] = []
-            while let line = readLine(strippingNewline: true) { all.append(line.trimmingCharacters(in: .whitespaces)) }
-            lines = all
-        }
-        guard var remaining = lines, !remaining.isEmpty else { return nil }
-        let first = remaining.removeFirst()
-        lines = remaining
-        return first
-    }
-}
-
 /// Turns `CloudOptions` into a configured client: base URL, token lookup, `--verbose` transcript.
 struct CloudSession {
     let options: CloudOptions
@@ -41,7 +24,7 @@ struct CloudSession {
 
     /// The token per the lookup order; exit 5 with a hint when there is none.
     func token() throws -> ResolvedToken {
-        let stdinToken = options.tokenStdin ? input.nextLine() : nil
+        let stdinToken = options.tokenStdin ? try input.nextLine() : nil
         if options.tokenStdin && (stdinToken ?? "").isEmpty {
             throw UserError(.usage, "--token-stdin given but stdin held no token")
         }

@@ -24,15 +24,14 @@ struct CloudSubscribe: AsyncParsableCommand {
     var device: String?
     @Option(name: .long, help: "Stop after this many events.")
     var count: Int?
-    @Option(name: .long, help: "Stop after this many seconds.")
-    var timeout: Double?
+    @Option(name: .long, parsing: .unconditional, help: "Stop after this many seconds (0.01–86400).", transform: Seconds.argument)
+    var timeout: Seconds?
     @OptionGroup var product: ProductOption
     @OptionGroup var cloud: CloudOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let count, count <= 0 { throw ValidationError("--count must be positive") }
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if device != nil && product.product != nil { throw ValidationError("give --device or --product, not both") }
     }
 
@@ -42,7 +41,7 @@ struct CloudSubscribe: AsyncParsableCommand {
         let filter = EventFilter(prefix: prefix, device: try device.map(deviceReference), product: product.product)
         let json = output.json
         let count = self.count
-        let timeout = self.timeout
+        let timeout = self.timeout?.value
         // Opening is retried like a reconnect (a 503 while the stream service restarts), within --timeout.
         let defaults = StreamOptions()
         let options = StreamOptions(openRetries: defaults.maximumReconnects)

@@ -42,14 +42,14 @@ struct PasswordLogin {
     func username(default stored: String?) throws -> String {
         if let name = credentials.username, !name.isEmpty { return name }
         if let stored, !stored.isEmpty { return stored }
-        let answer = try Prompt.ask("Email: ", secret: false, hint: "pass --username")
+        let answer = try Prompt.ask("Email: ", secret: false, hint: "pass --username").trimmingCharacters(in: .whitespaces)
         guard !answer.isEmpty else { throw UserError(.usage, "no username given; pass --username") }
         return answer
     }
 
     func password() throws -> String {
         if credentials.passwordStdin {
-            guard let line = input.nextLine(), !line.isEmpty else {
+            guard let line = try input.nextLine(), !line.isEmpty else {
                 throw UserError(.usage, "--password-stdin given but stdin held no password")
             }
             return line
@@ -60,7 +60,7 @@ struct PasswordLogin {
     func code(attempt: Int) throws -> String {
         if attempt == 1, let otp = credentials.otp { return otp }
         if credentials.passwordStdin {
-            guard let line = input.nextLine(), !line.isEmpty else {
+            guard let line = try input.nextLine(), !line.isEmpty else {
                 if attempt == 1 {
                     throw UserError(.authentication, "this account needs an MFA code: pass --otp or add it as the next stdin line")
                 }

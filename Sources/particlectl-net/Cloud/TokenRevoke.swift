@@ -29,7 +29,7 @@ struct TokenRevoke: AsyncParsableCommand {
         let input = StandardInput()
         let session = CloudSession(cloud, input: input)
         if revokeStdin {
-            guard let target = input.nextLine(), !target.isEmpty else {
+            guard let target = try input.nextLine(), !target.isEmpty else {
                 throw UserError(.usage, "--revoke-stdin given but stdin held no token")
             }
             try await session.run { client in try await client.tokens.revoke(token: target) }

@@ -25,8 +25,9 @@ struct FirmwareFlash: AsyncParsableCommand {
     var target: String?
     @Flag(help: "Wait for the device to come back and check the firmware runs.")
     var verify = false
-    @Option(help: "Seconds to wait for the device to come back online when verifying.")
-    var timeout: Double = 120
+    @Option(parsing: .unconditional, help: "Seconds to wait for the device to come back online when verifying (0.01–86400).",
+            transform: Seconds.argument)
+    var timeout: Seconds = 120
     @OptionGroup var product: ProductOption
     @OptionGroup var cloud: CloudOptions
     @OptionGroup var output: OutputOptions
@@ -43,7 +44,6 @@ struct FirmwareFlash: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
     func run() async throws {
@@ -57,7 +57,7 @@ struct FirmwareFlash: AsyncParsableCommand {
                 let id = reference.isID ? reference.value
                     : try await client.devices(product: product.product).info(reference).id
                 if !json { Terminal.writeError("Flashing \(firmware.name) to \(id)…") }
-                let flasher = FirmwareFlasher(cloud: client, product: product.product, timeout: timeout)
+                let flasher = FirmwareFlasher(cloud: client, product: product.product, timeout: timeout.value)
                 return try await flasher.flash(id, firmware, target: target, verify: verify) { line in
                     if !json { Terminal.writeError("  \(line)") }
                 }

@@ -11,9 +11,11 @@ struct SoftAPConnectionOptions: ParsableArguments {
     @Option(name: .customLong("protocol"), help: ArgumentHelp("tcp (port 5609) or http (port 80).", valueName: "tcp|http"))
     var transport = SoftAPAddress.Transport.tcp
 
-    @Option(help: ArgumentHelp("Seconds to wait for each connection and reply (default 5, 30 for scan and configure).",
-                               valueName: "seconds"))
-    var timeout: Double?
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Seconds to wait for each connection and reply, 0.01–86400 (default 5, 30 for scan and configure).",
+                               valueName: "seconds"),
+            transform: Seconds.argument)
+    var timeout: Seconds?
 
     @Option(help: ArgumentHelp("Tries per command when the link fails (connect-ap is always sent once).", valueName: "n"))
     var attempts = 3
@@ -22,7 +24,6 @@ struct SoftAPConnectionOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         guard (1...10).contains(attempts) else { throw ValidationError("--attempts must be 1 to 10") }
         _ = try parsedAddress()
     }
@@ -36,7 +37,7 @@ struct SoftAPConnectionOptions: ParsableArguments {
     }
 
     func makeClient() throws -> SoftAPClient {
-        var options = timeout.map(SoftAPClient.Options.init(timeout:)) ?? SoftAPClient.Options()
+        var options = timeout.map { SoftAPClient.Options(timeout: $0.value) } ?? SoftAPClient.Options()
         options.attempts = attempts
         if verbose { options.transcript = { line in Terminal.writeError(line) } }
         return SoftAPClient(address: try parsedAddress(), options: options)

@@ -47,6 +47,7 @@ struct WiFiOptions: ParsableArguments {
             throw ValidationError("--eap tls needs --certificate and --private-key")
         }
         if eap?.lowercased() == "peap", identity == nil { throw ValidationError("--eap peap needs --identity") }
+        try RawArguments.requireUTF8("--ssid")
         do {
             try SoftAPInputRules.checkSSID(ssid)
         } catch {
@@ -125,8 +126,18 @@ struct WiFiOptions: ParsableArguments {
         return .password(try known ?? password())
     }
 
+    /// From stdin or the terminal with echo off (the shared reader: only the line ending is removed).
     private func password() throws -> String {
-        try PasswordReader.read(fromStdin: passwordStdin, prompt: "Wi-Fi password for \(ssid): ")
+        guard passwordStdin else {
+            let password = try Prompt.ask("Wi-Fi password for \(ssid): ", secret: true, hint: "use --password-stdin")
+            guard !password.isEmpty else { throw UserError(.usage, "no password entered") }
+            return password
+        }
+        guard let password = try StandardInput().nextLine() else {
+            throw UserError(.usage, "--password-stdin: nothing on stdin; pipe the password in, e.g. from a secrets file")
+        }
+        guard !password.isEmpty else { throw UserError(.usage, "--password-stdin: the password line is empty") }
+        return password
     }
 
     private func read(_ path: String?, _ flag: String) throws -> String {
@@ -135,44 +146,5 @@ struct WiFiOptions: ParsableArguments {
             throw UserError(.io, "cannot read \(flag) file \(path); check the path and its permissions")
         }
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// Reads a secret from stdin or from the terminal with echo off. Never from arguments, never echoed.
-enum PasswordReader {
-    static func read(fromStdin: Bool, prompt: String) throws -> String {
-        if fromStdin {
-            guard let line = readLine(strippingNewline: true) else {
-                throw UserError(.usage, "--password-stdin: nothing on stdin; pipe the password in, e.g. from a secrets file")
-            }
-            let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
-            guard !password.isEmpty else { throw UserError(.usage, "--password-stdin: the password line is empty") }
-            return password
-        }
-        let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
-        guard tty >= 0, isatty(tty) == 1 else {
-            if tty >= 0 { close(tty) }
-            throw UserError(.usage, "a Wi-Fi password is needed and there is no terminal to ask on; use --password-stdin")
-        }
-        defer { close(tty) }
-        var saved = termios()
-        tcgetattr(tty, &saved)
-        var silent = saved
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(tty, TCSAFLUSH, &silent)
-        defer {
-            tcsetattr(tty, TCSAFLUSH, &saved)
-            _ = Glibc.write(tty, "\n", 1)
-        }
-        _ = prompt.withCString { Glibc.write(tty, $0, strlen($0)) }
-        var bytes: [UInt8] = []
-        var byte: UInt8 = 0
-        while Glibc.read(tty, &byte, 1) == 1, byte != 0x0A, byte != 0x0D {
-            bytes.append(byte)
-            if bytes.count > 1024 { break }
-        }
-        let password = String(decoding: bytes, as: UTF8.self)
-        guard !password.isEmpty else { throw UserError(.usage, "no password entered") }
-        return password
     }
 }

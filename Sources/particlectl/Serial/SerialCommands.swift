@@ -5,6 +5,6 @@ import ParticleCLISupport
 enum SerialCommands {
     static let all: [any ParsableCommand.Type] = [
         SerialIdentify.self, SerialMAC.self, SerialVersion.self, SerialInspect.self, SerialClaimed.self,
-        SerialClaim.self, SerialWiFi.self, SerialListen.self, SerialDFU.self, SerialExit.self, SerialMonitor.self,
+        SerialClaim.self, SerialWiFi.self, SerialCloseDialogue.self, SerialListen.self, SerialDFU.self, SerialExit.self, SerialMonitor.self,
     ]
 }

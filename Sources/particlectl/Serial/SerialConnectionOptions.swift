@@ -9,15 +9,16 @@ struct SerialConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The serial port (default: the only attached Particle device).", valueName: "path"))
     var port: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for each reply or prompt (cellular devices may need 20).", valueName: "seconds"))
-    var timeout: Double = 5
+    @Option(name: .customLong("timeout"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds to wait for each reply or prompt, 0.01–86400 (cellular devices may need 20).", valueName: "seconds"),
+            transform: Seconds.argument)
+    var timeoutSeconds: Seconds = 5
 
     @Flag(help: "Print the bytes exchanged to stderr (passwords and keys masked).")
     var verbose = false
 
-    func validate() throws {
-        if timeout <= 0 || timeout > 3600 { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
-    }
+    /// `--timeout` in seconds (always finite and in range).
+    var timeout: Double { timeoutSeconds.value }
 
     /// The chosen port: `--port`, or the single attached Particle device.
     func resolvePort() throws -> String {

@@ -12,7 +12,7 @@ struct SerialIdentify: AsyncParsableCommand {
         discussion: """
             JSON: {"id": "<24 hex>"} plus "serial_number", "imei", "iccid", "cell_radio_version" when the device \
             reports them. With --all, every attached Particle device is asked at once and the JSON is an array of \
-            objects that also carry "port" (and "error" instead of the identity when that device failed).
+            objects that also carry "port" (and "error" and "exit_code" instead of the identity when that device failed;             the exit code is the last failure's); nothing attached prints [] and exits 3.
             """
     )
 
@@ -55,7 +55,11 @@ struct SerialIdentify: AsyncParsableCommand {
 
     private static func runAll(connection: SerialConnectionOptions, output: OutputOptions) async throws {
         let results = try await DeviceIdentification.identifyAll(timeout: connection.timeout)
-        guard !results.isEmpty else { throw UserError(.notFound, PortSelection.noDeviceMessage) }
+        guard !results.isEmpty else {
+            // A script reading the JSON gets an empty list; the reason stays on stderr (exit 3).
+            if output.json { Terminal.write("[]") }
+            throw UserError(.notFound, PortSelection.noDeviceMessage)
+        }
         if output.json {
             Terminal.write(JSONOutput.line(results.map { IdentityJSON(port: $0.port, $0.result) }))
         } else {
@@ -93,14 +97,18 @@ struct IdentityJSON: Encodable {
     var iccid: String?
     var cellRadioVersion: String?
     var error: String?
+    /// The exit code this device's failure maps to (README "Exit codes"), beside `error`.
+    var exitCode: Int32?
 
-    init(port: String?, error: String) {
+    init(port: String?, error: any Error) {
         self.port = port
-        self.error = error
+        self.error = SerialIdentify.text(of: error)
+        exitCode = ((error as? any ParticleError)?.exitStatus ?? .io).rawValue
     }
 
     enum CodingKeys: String, CodingKey {
         case port, id, imei, iccid, error
+        case exitCode = "exit_code"
         case serialNumber = "serial_number"
         case cellRadioVersion = "cell_radio_version"
     }
@@ -117,7 +125,7 @@ struct IdentityJSON: Encodable {
     init(port: String, _ result: Result<DeviceIdentity, any Error>) {
         switch result {
         case .success(let identity): self.init(identity, port: port)
-        case .failure(let error): self.init(port: port, error: SerialIdentify.text(of: error))
+        case .failure(let error): self.init(port: port, error: error)
         }
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Glibc
 import ParticleCore
-import Synchronization
 import ParticleHardware
 import ParticleSerial
 import ParticleCLISupport
@@ -22,8 +21,9 @@ struct SerialMonitor: ParsableCommand {
     @Option(help: ArgumentHelp("The serial port (default: the only attached Particle device).", valueName: "path"))
     var port: String?
 
-    @Option(help: ArgumentHelp("Stop after this many seconds (default: run until interrupted).", valueName: "seconds"))
-    var timeout: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds, 0.01–86400 (default: run until interrupted).", valueName: "seconds"),
+            transform: Seconds.argument)
+    var timeout: Seconds?
 
     @Flag(help: "Keep going when the device goes away: wait for it to come back.")
     var follow = false
@@ -36,15 +36,11 @@ struct SerialMonitor: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
-    func validate() throws {
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
-    }
-
     func run() throws {
         let path = try PortSelection.choose(explicit: port)
         let sink = try Sink(path: output)
         let signals = StopSignals()
-        let deadline = timeout.map { MonotonicDeadline(seconds: $0) }
+        let deadline = timeout.map { MonotonicDeadline($0) }
         var lines = LineAccumulator()
         var announcedWait = false
         while !signals.received, !(deadline?.hasPassed ?? false) {
@@ -139,23 +135,4 @@ struct SerialMonitor: ParsableCommand {
         func write(_ text: String) { handle.write(Data(text.utf8)) }
         func write(_ bytes: [UInt8]) { handle.write(Data(bytes)) }
     }
-}
-
-/// Set by the SIGINT/SIGTERM handler; polled by the loop so the port is closed cleanly and the exit code is 0.
-private let stopFlagStopSignals = Atomic<Bool>(false)
-
-/// SIGINT and SIGTERM end the loop instead of the process.
-struct StopSignals {
-    init() {
-        signal(SIGINT) { _ in stopFlagStopSignals.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in stopFlagStopSignals.store(true, ordering: .relaxed) }
-        // A parent may have started us with these signals blocked (the mask is inherited): take them back.
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
-    }
-
-    var received: Bool { stopFlagStopSignals.load(ordering: .relaxed) }
 }
