@@ -152,6 +152,8 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
     public var oauthLimit: Int = 100
     /// The next N event-stream requests (`GET …/events…`) answer 503: a cloud whose stream is down.
     public var streamErrors: Int = 0
+    /// The next N published events reach no subscriber (lost, as with a stream that dropped and reconnected).
+    public var lostEvents: Int = 0
 
     public init() {}
 
@@ -163,6 +165,7 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         case retryAfter = "retry_after"
         case oauthLimit = "oauth_limit"
         case streamErrors = "stream_errors"
+        case lostEvents = "lost_events"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -174,5 +177,6 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         retryAfter = try container.decodeIfPresent(Int.self, forKey: .retryAfter)
         oauthLimit = try container.decodeIfPresent(Int.self, forKey: .oauthLimit) ?? 100
         streamErrors = try container.decodeIfPresent(Int.self, forKey: .streamErrors) ?? 0
+        lostEvents = try container.decodeIfPresent(Int.self, forKey: .lostEvents) ?? 0
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ParticleCloud
 import ParticleCore
 import ParticleProvisioning
@@ -10,10 +11,11 @@ struct FirmwareFlash: AsyncParsableCommand {
         commandName: "flash",
         abstract: "Flash a bundled firmware or source files to a device through the cloud.",
         discussion: """
-            With --verify, follows the event stream until the device is back online, checks that it lists exactly \
+            With --verify, follows the event stream (elapsed and remaining time on stderr while it waits) until the device is back online, checks that it lists exactly \
             the bundled firmware's functions and variables, and calls its test function (setColor "0,255,0" → 1). \
             Compile errors are printed with the compiler's lines (exit 1). JSON: {"device", "firmware", "verified", \
-            "functions", "variables", "verify_call", "return_value"}.
+            "functions", "variables", "verify_call", "return_value"}; on failure the same object plus "error", \
+            "exit_code" and "failed_step" (resolve, upload, wait-online, verify).
             """
     )
 
@@ -31,15 +33,28 @@ struct FirmwareFlash: AsyncParsableCommand {
     @OptionGroup var cloud: CloudOptions
     @OptionGroup var output: OutputOptions
 
+    /// The success object; on failure the same plus `error`, `exit_code` and `failed_step`.
     struct Result: Encodable {
         var device: String
         var outcome: FlashOutcome
+        var failure: Failure?
+
         func encode(to encoder: any Encoder) throws {
             try outcome.encode(to: encoder)
             var container = encoder.container(keyedBy: Key.self)
             try container.encode(device, forKey: .device)
+            guard let failure else { return }
+            let reported = failure.error as? any ParticleError
+            try container.encode(reported?.message ?? String(describing: failure.error), forKey: .error)
+            try container.encode((reported?.exitStatus ?? .remoteError).rawValue, forKey: .exitCode)
+            try container.encode(failure.step.rawValue, forKey: .failedStep)
         }
-        enum Key: String, CodingKey { case device }
+
+        enum Key: String, CodingKey {
+            case device, error
+            case exitCode = "exit_code"
+            case failedStep = "failed_step"
+        }
     }
 
     func validate() throws {
@@ -50,20 +65,35 @@ struct FirmwareFlash: AsyncParsableCommand {
         let reference = try deviceReference(device)
         let firmware = try FirmwareSelection.resolve(sources)
         let json = output.json
+        let printer = ProgressPrinter(enabled: !json)
+        let stage = FlashStage()
         let outcome: FlashOutcome
         do {
             outcome = try await CloudSession(cloud).run { client in
                 // A name is resolved to the ID first: the event stream reports IDs.
                 let id = reference.isID ? reference.value
                     : try await client.devices(product: product.product).info(reference).id
+                stage.set(.upload, deviceID: id)
                 if !json { Terminal.writeError("Flashing \(firmware.name) to \(id)…") }
-                let flasher = FirmwareFlasher(cloud: client, product: product.product, timeout: timeout)
+                let flasher = FirmwareFlasher(cloud: client, product: product.product, timeout: timeout) {
+                    stage.set(.waitOnline)
+                    printer.show(.waiting(.flash, elapsed: $0, remaining: $1))
+                }
                 return try await flasher.flash(id, firmware, target: target, verify: verify) { line in
-                    if !json { Terminal.writeError("  \(line)") }
+                    if line.hasPrefix("flashed;") { stage.set(.verify) }
+                    printer.show(.note(line))
                 }
             }
-        } catch let error as CompileError {
-            for line in error.lines { Terminal.writeError(line) }
+        } catch {
+            if let error = error as? CompileError {
+                for line in error.lines { Terminal.writeError(line) }
+            }
+            if json {
+                let (failed, id) = stage.current
+                Terminal.write(JSONOutput.line(Result(
+                    device: id ?? reference.value, outcome: FlashOutcome(firmware: firmware.name, verified: false),
+                    failure: Failure(error: error, step: failed))))
+            }
             throw error
         }
         if json {
@@ -72,5 +102,30 @@ struct FirmwareFlash: AsyncParsableCommand {
             Terminal.write(verify ? "\(firmware.name) flashed and verified on \(reference.value)"
                                   : "\(firmware.name) flash started on \(reference.value) (use --verify to wait for it)")
         }
+    }
+
+    /// Where a flash is, for `failed_step` in the failure JSON.
+    enum Step: String, Sendable { case resolve, upload, waitOnline = "wait-online", verify }
+
+    /// The step a flash reached, set from the flasher's callbacks.
+    final class FlashStage: @unchecked Sendable {
+        private let lock = NSLock()
+        private var step = Step.resolve
+        private var deviceID: String?
+
+        func set(_ step: Step, deviceID: String? = nil) {
+            lock.withLock {
+                self.step = step
+                if let deviceID { self.deviceID = deviceID }
+            }
+        }
+
+        var current: (Step, String?) { lock.withLock { (step, deviceID) } }
+    }
+
+    /// `error`, `exit_code`, `failed_step`.
+    struct Failure {
+        var error: any Error
+        var step: Step
     }
 }
