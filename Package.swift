@@ -84,7 +84,8 @@ let package = Package(
         .testTarget(name: "ParticleSerialTests", dependencies: ["ParticleSerial", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleSoftAPTests", dependencies: ["ParticleSoftAP", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleProvisioningTests", dependencies: [
-            "ParticleProvisioning", "ParticleSimulators", "ParticleCloud", "ParticleSerial", "ParticleCore",
+            "ParticleProvisioning", "ParticleSimulators", "ParticleCloud", "ParticleSerial", "ParticleFirmware",
+            "ParticleCore",
         ]),
         .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-net", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
     ],

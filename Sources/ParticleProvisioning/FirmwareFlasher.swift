@@ -66,6 +66,16 @@ public struct FlashOutcome: Sendable, Codable, Equatable {
     public var verifyCall: String?
     public var returnValue: Int?
 
+    public init(firmware: String, verified: Bool, functions: [String]? = nil, variables: [String]? = nil,
+                verifyCall: String? = nil, returnValue: Int? = nil) {
+        self.firmware = firmware
+        self.verified = verified
+        self.functions = functions
+        self.variables = variables
+        self.verifyCall = verifyCall
+        self.returnValue = returnValue
+    }
+
     enum CodingKeys: String, CodingKey {
         case firmware, verified, functions, variables
         case verifyCall = "verify_call"

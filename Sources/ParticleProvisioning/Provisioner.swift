@@ -255,7 +255,8 @@ public struct Provisioner: Sendable {
             return ((), .done, "device is joining \(plan.wifi.map { "'\($0.ssid)'" } ?? "its network")")
         }
         try await run.step(.waitOnline) { () -> ((), StepReport.Outcome, String) in
-            ((), .done, try await waitOnline(reference, subscription: subscription, progress: progress))
+            let how = try await waitOnline(reference, subscription: subscription, progress: progress)
+                return ((), .done, how)
         }
         try await finish(reference, platform: device.platform, expectedOwner: expectedOwner, &run)
     }
@@ -285,7 +286,8 @@ public struct Provisioner: Sendable {
             let subscription = await subscribeToStatus()
             defer { subscription?.cancel() }
             try await run.step(.waitOnline) { () -> ((), StepReport.Outcome, String) in
-                ((), .done, try await waitOnline(reference, subscription: subscription, progress: progress))
+                let how = try await waitOnline(reference, subscription: subscription, progress: progress)
+                return ((), .done, how)
             }
         }
         try await finish(reference, platform: nil, expectedOwner: expectedOwner, &run)
@@ -309,16 +311,17 @@ public struct Provisioner: Sendable {
         run.summary.deviceOS = run.summary.deviceOS ?? info.systemFirmwareVersion
 
         if let name = plan.name {
-            run.summary.name = try await run.step(.rename) { () -> (String, StepReport.Outcome, String) in
+            let named = try await run.step(.rename) { () -> (String, StepReport.Outcome, String) in
                 if info.name == name { return (name, .skipped, "already named \(name)") }
                 _ = try await cloud.devices(product: plan.product).rename(reference, to: name)
                 return (name, .done, "named \(name)")
             }
+            run.summary.name = named
         }
 
         if let firmware = plan.firmware {
             let progress = run.progress
-            run.summary.firmware = try await run.step(.flash) { () -> (FlashOutcome, StepReport.Outcome, String) in
+            let flashed = try await run.step(.flash) { () -> (FlashOutcome, StepReport.Outcome, String) in
                 let flasher = FirmwareFlasher(cloud: cloud, product: plan.product, timeout: plan.flashTimeout) {
                     progress(.waiting(.flash, elapsed: $0, remaining: $1))
                 }
@@ -330,6 +333,7 @@ public struct Provisioner: Sendable {
                                                       verify: true, progress: { progress(.note($0)) })
                 return (outcome, .done, "\(firmware.name) flashed and verified")
             }
+            run.summary.firmware = flashed
         }
     }
 

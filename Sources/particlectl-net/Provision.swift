@@ -108,9 +108,16 @@ struct Provision: AsyncParsableCommand {
         let link = try device == nil ? makeLink() : nil
         let json = output.json
         let printer = ProgressPrinter(enabled: !json)
+        let asker = TerminalQuestion { try askPassword(input, printer: printer) }
 
-        let outcome: Result<ProvisioningSummary, ProvisioningError> = try await CloudClient.with(
-            session.configuration(token: token.token)) { client in
+        var configuration = session.configuration(token: token.token)
+        let verbose = configuration.transcript
+        let backOffs = BackOffNotice(printer: printer)
+        configuration.transcript = { line in
+            verbose?(line)
+            backOffs.observe(line)
+        }
+        let outcome: Result<ProvisioningSummary, ProvisioningError> = try await CloudClient.with(configuration) { client in
             var owner = ClaimOwner.user
             var customerClient: CloudClient?
             if let customer, let clientID, let clientSecret {
@@ -127,7 +134,7 @@ struct Provision: AsyncParsableCommand {
             var provisioner: Provisioner
             if let link {
                 provisioner = Provisioner(cloud: client, link: link, plan: plan)
-                provisioner.passwordPrompt = { [self] _ in try askPassword(input, printer: printer) }
+                provisioner.passwordPrompt = { _ in try asker.ask() }
             } else {
                 provisioner = Provisioner(cloud: client, device: try DeviceReference(device ?? ""), plan: plan)
             }
@@ -151,7 +158,7 @@ struct Provision: AsyncParsableCommand {
             Terminal.write(json ? JSONOutput.line(summary) : ProgressPrinter.summary(summary))
         case .failure(let error):
             printer.failed(error)
-            let failure = ProvisionFailure(error: error, command: self)
+            let failure = ProvisionFailure(error: error, cloudOnlyOptions: cloudOnlyOptions)
             if json { Terminal.write(JSONOutput.line(FailedRun(failure: failure))) }
             if error.isInterrupted {
                 Terminal.writeError("particlectl: \(failure.message)")
@@ -172,12 +179,13 @@ struct Provision: AsyncParsableCommand {
         }
     }
 
-    /// The command that finishes a device from the cloud side, with this run's options.
-    func cloudOnlyCommand(_ deviceID: String) -> String {
-        var words = ["particlectl provision --device \(deviceID)"]
+    /// This run's options that the cloud-only command (`--device`) repeats.
+    var cloudOnlyOptions: String {
+        var words: [String] = []
         if let product { words.append("--product \(product)") }
         if let name { words.append("--name \(name)") }
         if let firmware { words.append("--firmware \(firmware)") }
+        if let target { words.append("--target \(target)") }
         return words.joined(separator: " ")
     }
 
@@ -208,10 +216,17 @@ extension NetworkSecurity: ExpressibleByArgument {
     public static var allValueStrings: [String] { acceptedNames }
 }
 
+/// A question for the person at the terminal, asked from the provisioning task (once, when it gets there).
+final class TerminalQuestion: @unchecked Sendable {
+    let ask: () throws -> String
+    init(_ ask: @escaping () throws -> String) { self.ask = ask }
+}
+
 /// A failed `provision`: the library's error with this command's words for what to do next.
 struct ProvisionFailure: ParticleError {
     let error: ProvisioningError
-    let command: Provision
+    /// `--product P --name N --firmware F` as given, for the `--device` command.
+    let cloudOnlyOptions: String
 
     var exitStatus: ExitStatus { error.exitStatus }
 
@@ -225,7 +240,8 @@ struct ProvisionFailure: ParticleError {
         case .holdSetupThenRerun:
             return failed + "; hold SETUP until the LED blinks dark blue, then rerun the same command"
         case .finishFromCloud(let id):
-            return failed + "; the device is claimed and online — finish with `\(command.cloudOnlyCommand(id))`"
+            let command = ["particlectl provision --device \(id)", cloudOnlyOptions].filter { !$0.isEmpty }
+            return failed + "; the device is claimed and online — finish with `\(command.joined(separator: " "))`"
         case .fixCause:
             return failed
         }

@@ -132,3 +132,26 @@ final class InterruptWatch: @unchecked Sendable {
         signal(SIGTERM, SIG_DFL)
     }
 }
+
+/// Turns the cloud client's retry transcript into a progress line when the cloud rate-limits (HTTP 429), so a long
+/// back-off says how long it waits.
+final class BackOffNotice: @unchecked Sendable {
+    private let printer: ProgressPrinter
+    private let lock = NSLock()
+    private var lastStatus = ""
+
+    init(printer: ProgressPrinter) { self.printer = printer }
+
+    /// `429 GET /v1/…` then `retry 1 in 2.0 s`.
+    func observe(_ line: String) {
+        let words = line.split(separator: " ")
+        if words.first == "retry", words.count >= 4 {
+            let limited = lock.withLock { lastStatus == "429" }
+            if limited {
+                printer.show(.note("rate limited by the cloud (HTTP 429): waiting \(words[3]) s before retry \(words[1])"))
+            }
+        } else if let first = words.first, first.count == 3, first.allSatisfy(\.isNumber) {
+            lock.withLock { lastStatus = String(first) }
+        }
+    }
+}

@@ -264,6 +264,8 @@ struct ProvisionTests {
                                              "--password-stdin"], stdin: Self.password + "\n", timeout: 90)
         #expect(limited.status == 1)
         #expect(limited.stderr.contains("HTTP 429"))
+        // Each back-off says how long it waits.
+        #expect(limited.stderr.contains("rate limited by the cloud (HTTP 429): waiting 0.0 s before retry 1"))
         #expect(limited.stderr.contains("step '"))
         try world.setFaults("{}")
         let rerun = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",

@@ -1,6 +1,7 @@
 import Foundation
 import ParticleCloud
 import ParticleCore
+import ParticleFirmware
 import ParticleProvisioning
 import ParticleSerial
 import ParticleSimulators
@@ -77,12 +78,12 @@ struct ProvisionerTests {
     }
 
     @Test(arguments: [
-        ("bad name!", nil as String?, "correct horse battery", nil as NetworkSecurity?),
+        ("bad name!", nil, "correct horse battery", nil),
         (nil, "no-such-product", "correct horse battery", nil),
         (nil, nil, "short", NetworkSecurity(.wpa2)),
         (nil, nil, String(repeating: "x", count: 64), NetworkSecurity(.wpa2)),
         (nil, nil, "a password", NetworkSecurity(.open)),
-    ])
+    ] as [(String?, String?, String, NetworkSecurity?)])
     func aBadPlanFailsBeforeAnythingReachesTheDevice(name: String?, product: String?, password: String,
                                                       security: NetworkSecurity?) async throws {
         try await withCloud { cloud, client in
@@ -115,14 +116,14 @@ struct ProvisionerTests {
     @Test func theWiFiPasswordIsAskedOnlyOnceTheDeviceIsFound() async throws {
         try await withCloud { cloud, client in
             let link = ScriptedLink(cloud: cloud)
-            var provisioner = provisioner(client, link, plan(password: nil))
+            var run = provisioner(client, link, plan(password: nil))
             let askedFor = ProgressLog()
-            provisioner.passwordPrompt = { device in
+            run.passwordPrompt = { device in
                 askedFor.append(.note(device.id))
                 #expect(link.recorded == ["identify"])
                 return Self.password
             }
-            _ = try await provisioner.run { _ in }
+            _ = try await run.run { _ in }
             #expect(askedFor.events.count == 1)
         }
     }
@@ -141,10 +142,10 @@ struct ProvisionerTests {
 
     @Test func theOnlineEventWinsWhenItArrives() async throws {
         try await withCloud { cloud, client in
-            var provisioner = provisioner(client, ScriptedLink(cloud: cloud), plan())
-            provisioner.pollInterval = 30
-            provisioner.maximumPollInterval = 30
-            let summary = try await provisioner.run { _ in }
+            var run = provisioner(client, ScriptedLink(cloud: cloud), plan())
+            run.pollInterval = 30
+            run.maximumPollInterval = 30
+            let summary = try await run.run { _ in }
             #expect(summary.steps.first { $0.step == .waitOnline }?.detail == "online (spark/status event)")
         }
     }
@@ -210,10 +211,10 @@ struct ProvisionerTests {
     @Test func anInterruptedRunReportsWhereItStopped() async throws {
         try await withCloud { cloud, client in
             let link = ScriptedLink(cloud: cloud)
-            let provisioner = provisioner(client, link, plan(password: "not the password", onlineTimeout: 60))
+            let run = provisioner(client, link, plan(password: "not the password", onlineTimeout: 60))
             let waiting = AsyncStream<Void>.makeStream()
             let task = Task {
-                try await provisioner.run { event in
+                try await run.run { event in
                     if case .started(.waitOnline) = event { waiting.continuation.yield() }
                 }
             }
@@ -229,30 +230,56 @@ struct ProvisionerTests {
 
     @Test func aClaimedDeviceIsFinishedFromTheCloudAlone() async throws {
         try await withCloud { _, client in
-            var plan = ProvisioningPlan(wifi: nil, name: "gong-2")
-            plan.onlineTimeout = 5
-            let summary = try await Provisioner(cloud: client, device: try DeviceReference("gongbot"), plan: plan).run { _ in }
+            var order = ProvisioningPlan(wifi: nil, name: "gong-2")
+            order.onlineTimeout = 5
+            let summary = try await Provisioner(cloud: client, device: try DeviceReference("gongbot"), plan: order).run { _ in }
             #expect(summary.deviceID == "0123456789abcdef01234567")
             #expect(summary.name == "gong-2")
             #expect(summary.steps.map(\.step) == [.validate, .checkCloud, .waitOnline, .verifyOwner, .rename])
             #expect(summary.steps.first { $0.step == .waitOnline }?.outcome == .skipped)
 
             let other = try await failure {
-                try await Provisioner(cloud: client, device: try DeviceReference("otherbot"), plan: plan).run { _ in }
+                try await Provisioner(cloud: client, device: try DeviceReference("otherbot"), plan: order).run { _ in }
             }
             #expect(other.underlying as? ProvisioningPlanError
                     == ProvisioningPlanError(.notOwned(deviceID: "otherbot", owner: "dev@example.com")))
         }
     }
 
+    @Test func aFailedFlashIsFinishedFromTheCloudSide() async throws {
+        var faults = FakeCloudFaults()
+        faults.lostEvents = 1000
+        try await withCloud(faults: faults) { cloud, client in
+            let link = ScriptedLink(cloud: cloud)
+            var order = plan()
+            order.firmware = .bundled(try #require(BundledFirmware.named("functionVarPub")))
+            order.flashTimeout = 0.5
+            let error = try await failure { try await provisioner(client, link, order).run { _ in } }
+            #expect(error.step == .flash)
+            #expect(error.underlying as? FlashError == FlashError(.notBackOnline(seconds: 0.5)))
+            #expect(error.resume == .finishFromCloud(deviceID: link.device.id))
+            #expect(error.notStarted.isEmpty)
+
+            // The cloud side alone finishes it (the device is online; the flash events flow again).
+            await cloud.setFaults(FakeCloudFaults())
+            var finish = order
+            finish.wifi = nil
+            finish.flashTimeout = 10
+            let summary = try await Provisioner(cloud: client, device: try DeviceReference(link.device.id), plan: finish)
+                .run { _ in }
+            #expect(summary.firmware?.verified == true)
+            #expect(link.recorded == ["identify", "claim-code", "wifi", "connect"])
+        }
+    }
+
     @Test(arguments: [
-        ("wpa2", WiFiSecurity.wpa2, nil as WiFiCipher?, 0x40_0006),
+        ("wpa2", .wpa2, nil, 0x40_0006),
         ("wpa", .wpa, nil, 0x20_0006),
         ("wpa2_aes", .wpa2, .aes, 0x40_0004),
         ("WPA-TKIP", .wpa, .tkip, 0x20_0002),
         ("none", .unsecured, nil, 0),
         ("wep", .wep, nil, 1),
-    ])
+    ] as [(String, WiFiSecurity, WiFiCipher?, Int)])
     func oneSecurityValueMapsToSerialAndSoftAP(name: String, serial: WiFiSecurity, cipher: WiFiCipher?, softAP: Int) throws {
         let security = try #require(NetworkSecurity(parsing: name))
         #expect(security.serial.security == serial)
@@ -279,7 +306,7 @@ struct ProvisionerTests {
         ("1234", nil, false),
         ("", nil, true),
         ("with spaces inside ", nil, true),
-    ])
+    ] as [(String, NetworkSecurity?, Bool)])
     func passwordLengthsFollowTheSecurity(password: String, security: NetworkSecurity?, accepted: Bool) {
         #expect((WiFiPasswordRule.problem(password, security: security) == nil) == accepted)
     }
