@@ -99,6 +99,18 @@ struct Provision: AsyncParsableCommand {
     }
 
     func run() async throws {
+        do {
+            try await provision()
+        } catch let error as any ParticleError where output.json && !(error is ProvisionFailure) {
+            // Failed before the first step (no token, refused client credentials …): the same object, empty.
+            Terminal.write(JSONOutput.line(FailedRun(
+                summary: ProvisioningSummary(product: product), error: error.message,
+                exitCode: error.exitStatus.rawValue, failedStep: nil)))
+            throw error
+        }
+    }
+
+    private func provision() async throws {
         let input = StandardInput()
         let session = CloudSession(cloud, input: input)
         let token = try session.token()
@@ -159,10 +171,14 @@ struct Provision: AsyncParsableCommand {
         case .failure(let error):
             printer.failed(error)
             let failure = ProvisionFailure(error: error, cloudOnlyOptions: cloudOnlyOptions)
-            if json { Terminal.write(JSONOutput.line(FailedRun(failure: failure))) }
+            let exitCode = error.isInterrupted ? 128 + (InterruptWatch.lastSignal ?? SIGINT) : failure.exitStatus.rawValue
+            if json {
+                Terminal.write(JSONOutput.line(FailedRun(summary: error.summary, error: failure.message, exitCode: exitCode,
+                                                         failedStep: error.step.rawValue)))
+            }
             if error.isInterrupted {
                 Terminal.writeError("particlectl: \(failure.message)")
-                throw ExitCode(128 + (InterruptWatch.lastSignal ?? SIGINT))
+                throw ExitCode(exitCode)
             }
             throw failure
         }
@@ -248,17 +264,19 @@ struct ProvisionFailure: ParticleError {
     }
 }
 
-/// `--json` on failure: the success object plus `error`, `exit_code` and `failed_step`.
+/// `--json` on failure: the success object plus `error`, `exit_code` and `failed_step` (null when no step started).
 struct FailedRun: Encodable {
-    let failure: ProvisionFailure
+    let summary: ProvisioningSummary
+    let error: String
+    let exitCode: Int32
+    let failedStep: String?
 
     func encode(to encoder: any Encoder) throws {
-        try failure.error.summary.encode(to: encoder)
+        try summary.encode(to: encoder)
         var container = encoder.container(keyedBy: Key.self)
-        try container.encode(failure.message, forKey: .error)
-        try container.encode(failure.error.isInterrupted ? 128 + (InterruptWatch.lastSignal ?? SIGINT)
-                                                         : failure.exitStatus.rawValue, forKey: .exitCode)
-        try container.encode(failure.error.step.rawValue, forKey: .failedStep)
+        try container.encode(error, forKey: .error)
+        try container.encode(exitCode, forKey: .exitCode)
+        try container.encode(failedStep, forKey: .failedStep)
     }
 
     enum Key: String, CodingKey {

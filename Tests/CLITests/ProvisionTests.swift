@@ -222,6 +222,20 @@ struct ProvisionTests {
         #expect(stderr.contains("particlectl: step 'wait-online' (waiting for the device to come online) failed: interrupted"))
     }
 
+    @Test func onATerminalTheWaitShowsElapsedAndRemainingTimeInPlace() throws {
+        let world = try SimulatedWorldFixture()
+        // `script` runs the command with a terminal as its stdout and stderr.
+        let command = [ToolRunner.particlectl, "provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                       "--password-stdin", "--online-timeout", "3"].joined(separator: " ")
+        let result = try ToolRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: "not the password\n",
+                                        environment: world.environment, timeout: 60)
+        #expect(result.status == 4, "output: \(result.stdout)")
+        #expect(result.stdout.contains("\r\u{1B}[K… wait-online: waiting for the device to come online — 1 s elapsed, 2 s left"))
+        // A step's result replaces its running line.
+        #expect(result.stdout.contains("\r\u{1B}[K✓ connect: device is joining 'HomeNet'"))
+        #expect(!result.stdout.contains("… connect: leaving listening mode\r\n"))
+    }
+
     @Test func rerunAfterSuccessSkipsWhatIsDoneAndReleasesTheDevice() throws {
         let world = try SimulatedWorldFixture()
         let first = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
@@ -330,6 +344,11 @@ struct ProvisionTests {
         #expect(steps(summary).map(\.0).prefix(4) == ["validate", "identify", "check-cloud", "import"])
         #expect(steps(summary).first { $0.0 == "import" }?.1 == "done")
         #expect(summary["owner"] as? String == "dev@example.com")
+        // Not named or flashed by this run: the name and firmware it has, not null.
+        #expect(summary["name"] as? String == "device_\(world.softAPDeviceID.suffix(6))")
+        let firmware = try #require(summary["firmware"] as? [String: Any])
+        #expect(firmware["verified"] as? Bool == false)
+        #expect(firmware["functions"] as? [String] == [])
         let listed = try world.particlectl(["cloud", "devices", "--product", "widget-fleet", "--json"])
         #expect(listed.status == 0, "stderr: \(listed.stderr)")
         #expect(listed.stdout.contains(world.softAPDeviceID))
@@ -423,5 +442,17 @@ struct ProvisionTests {
                                                               "PARTICLE_AUTH": "", "PARTICLE_API_URL": "http://127.0.0.1:9"])
         #expect(result.status == 5)
         #expect(result.stderr.contains("particlectl login"))
+
+        // With --json, a failure before the first step is the same object, empty, with the error.
+        let json = try ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
+                                               "--password-stdin", "--json"], stdin: "x\n",
+                                              environment: ["XDG_CONFIG_HOME": home.path, "HOME": home.path,
+                                                            "PARTICLE_AUTH": "", "PARTICLE_API_URL": "http://127.0.0.1:9"])
+        #expect(json.status == 5)
+        let object = try summary(json)
+        #expect(object["exit_code"] as? Int == 5)
+        #expect(object["failed_step"] is NSNull)
+        #expect(object["device_id"] is NSNull)
+        #expect(object["steps"] as? [Any] != nil)
     }
 }
