@@ -322,6 +322,14 @@ struct ProvisionTests {
         #expect(object["failed_step"] as? String == "upload")
         #expect((object["error"] as? String)?.hasPrefix("the firmware did not compile") == true)
         #expect(result.stderr.contains("particlectl: the firmware did not compile"))
+        // A device the account does not have (the cloud answers 403) fails at `resolve`, with the same object.
+        let unknown = try world.particlectl(["firmware", "flash", "no_such_device", "functionVar", "--json"])
+        #expect(unknown.status == 1)
+        let missing = try summary(unknown)
+        #expect(missing["exit_code"] as? Int == 1)
+        #expect(missing["failed_step"] as? String == "resolve")
+        #expect(missing["device"] as? String == "no_such_device")
+        #expect(missing["firmware"] as? String == "functionVar")
     }
 
     @Test func withoutAnEventStreamItPollsTheDeviceInfo() throws {

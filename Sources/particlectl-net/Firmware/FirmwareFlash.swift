@@ -62,39 +62,44 @@ struct FirmwareFlash: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let reference = try deviceReference(device)
-        let firmware = try FirmwareSelection.resolve(sources)
         let json = output.json
-        let printer = ProgressPrinter(enabled: !json)
         let stage = FlashStage()
-        let outcome: FlashOutcome
         do {
-            outcome = try await CloudSession(cloud).run { client in
-                // A name is resolved to the ID first: the event stream reports IDs.
-                let id = reference.isID ? reference.value
-                    : try await client.devices(product: product.product).info(reference).id
-                stage.set(.upload, deviceID: id)
-                if !json { Terminal.writeError("Flashing \(firmware.name) to \(id)…") }
-                let flasher = FirmwareFlasher(cloud: client, product: product.product, timeout: timeout) {
-                    stage.set(.waitOnline)
-                    printer.show(.waiting(.flash, elapsed: $0, remaining: $1))
-                }
-                return try await flasher.flash(id, firmware, target: target, verify: verify) { line in
-                    if line.hasPrefix("flashed;") { stage.set(.verify) }
-                    printer.show(.note(line))
-                }
-            }
+            try await flash(stage: stage)
         } catch {
             if let error = error as? CompileError {
                 for line in error.lines { Terminal.writeError(line) }
             }
             if json {
                 let (failed, id) = stage.current
+                let name = (try? FirmwareSelection.resolve(sources))?.name ?? sources.joined(separator: ",")
                 Terminal.write(JSONOutput.line(Result(
-                    device: id ?? reference.value, outcome: FlashOutcome(firmware: firmware.name, verified: false),
+                    device: id ?? device, outcome: FlashOutcome(firmware: name, verified: false),
                     failure: Failure(error: error, step: failed))))
             }
             throw error
+        }
+    }
+
+    private func flash(stage: FlashStage) async throws {
+        let reference = try deviceReference(device)
+        let firmware = try FirmwareSelection.resolve(sources)
+        let json = output.json
+        let printer = ProgressPrinter(enabled: !json)
+        let outcome = try await CloudSession(cloud).run { client in
+            // A name is resolved to the ID first: the event stream reports IDs.
+            let id = reference.isID ? reference.value
+                : try await client.devices(product: product.product).info(reference).id
+            stage.set(.upload, deviceID: id)
+            if !json { Terminal.writeError("Flashing \(firmware.name) to \(id)…") }
+            let flasher = FirmwareFlasher(cloud: client, product: product.product, timeout: timeout) {
+                stage.set(.waitOnline)
+                printer.show(.waiting(.flash, elapsed: $0, remaining: $1))
+            }
+            return try await flasher.flash(id, firmware, target: target, verify: verify) { line in
+                if line.hasPrefix("flashed;") { stage.set(.verify) }
+                printer.show(.note(line))
+            }
         }
         if json {
             Terminal.write(JSONOutput.line(Result(device: reference.value, outcome: outcome)))
