@@ -62,6 +62,14 @@ final class ProgressPrinter: @unchecked Sendable {
         }
     }
 
+    /// Clears the in-place line (a workflow without step results ends).
+    func clear() {
+        lock.withLock {
+            if inPlace, pending != nil { write("\r\u{1B}[K") }
+            pending = nil
+        }
+    }
+
     /// Runs `body` (a prompt, a message) with the in-place line cleared, then shows it again.
     func pausing<T>(_ body: () throws -> T) rethrows -> T {
         let current: String? = lock.withLock {

@@ -155,6 +155,7 @@ struct ProvisionTests {
         let world = try SimulatedWorldFixture()
         let result = try world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",
                                             "--security", "wpa", "--password-stdin"], stdin: Self.password + "\n")
+        #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("unknown Wi-Fi security"), "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("step 'configure'"), "stderr: \(result.stderr)")
     }

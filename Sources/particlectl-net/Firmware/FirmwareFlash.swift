@@ -86,6 +86,7 @@ struct FirmwareFlash: AsyncParsableCommand {
         let firmware = try FirmwareSelection.resolve(sources)
         let json = output.json
         let printer = ProgressPrinter(enabled: !json)
+        defer { printer.clear() }
         let outcome = try await CloudSession(cloud).run { client in
             // A name is resolved to the ID first: the event stream reports IDs.
             let id = reference.isID ? reference.value
@@ -101,6 +102,7 @@ struct FirmwareFlash: AsyncParsableCommand {
                 printer.show(.note(line))
             }
         }
+        printer.clear()
         if json {
             Terminal.write(JSONOutput.line(Result(device: reference.value, outcome: outcome)))
         } else {
