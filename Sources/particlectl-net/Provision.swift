@@ -267,12 +267,26 @@ struct ProvisionFailure: ParticleError {
 /// `--json` on failure: the success object plus `error`, `exit_code` and `failed_step` (null when no step started).
 struct FailedRun: Encodable {
     let summary: ProvisioningSummary
+    let failure: FailureFields
+
+    init(summary: ProvisioningSummary, error: String, exitCode: Int32, failedStep: String?) {
+        self.summary = summary
+        failure = FailureFields(error: error, exitCode: exitCode, failedStep: failedStep)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        try failure.encode(to: encoder)
+    }
+}
+
+/// What `--json` adds to a command's object when it fails: `error`, `exit_code`, `failed_step` (null when none).
+struct FailureFields: Encodable {
     let error: String
     let exitCode: Int32
     let failedStep: String?
 
     func encode(to encoder: any Encoder) throws {
-        try summary.encode(to: encoder)
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(error, forKey: .error)
         try container.encode(exitCode, forKey: .exitCode)

@@ -163,3 +163,12 @@ final class BackOffNotice: @unchecked Sendable {
         }
     }
 }
+
+extension FailureFields {
+    /// From any error: a `ParticleError`'s line and exit code, else its description and exit 1.
+    init(error: any Error, step: String?) {
+        let reported = error as? any ParticleError
+        self.init(error: reported?.message ?? String(describing: error),
+                  exitCode: (reported?.exitStatus ?? .remoteError).rawValue, failedStep: step)
+    }
+}

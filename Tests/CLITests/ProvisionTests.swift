@@ -17,6 +17,22 @@ struct ProvisionTests {
         (summary["steps"] as? [[String: Any]] ?? []).map { ($0["step"] as? String ?? "", $0["outcome"] as? String ?? "") }
     }
 
+    /// A world whose serial device is provisioned (claimed by dev@example.com and online).
+    private func provisionedWorld() throws -> SimulatedWorldFixture {
+        let world = try SimulatedWorldFixture()
+        let provisioned = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                                 "--password-stdin"], stdin: Self.password + "\n")
+        #expect(provisioned.status == 0, "stderr: \(provisioned.stderr)")
+        return world
+    }
+
+    /// A firmware source file in the temporary folder (the caller removes it).
+    private func sourceFile(_ text: String) throws -> URL {
+        let source = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).cpp")
+        try text.write(to: source, atomically: true, encoding: .utf8)
+        return source
+    }
+
     @Test func serialProvisioningWithFirmwareEndsVerified() throws {
         let world = try SimulatedWorldFixture()
         let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
@@ -289,12 +305,8 @@ struct ProvisionTests {
     }
 
     @Test func flashShowsCompileErrorsWithTheCompilersLines() throws {
-        let world = try SimulatedWorldFixture()
-        let provisioned = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
-                                                 "--password-stdin"], stdin: Self.password + "\n")
-        #expect(provisioned.status == 0, "stderr: \(provisioned.stderr)")
-        let source = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).cpp")
-        try "void setup() {}\n#error sensor pin not defined\nvoid loop() {}\n".write(to: source, atomically: true, encoding: .utf8)
+        let world = try provisionedWorld()
+        let source = try sourceFile("void setup() {}\n#error sensor pin not defined\nvoid loop() {}\n")
         defer { try? FileManager.default.removeItem(at: source) }
         let result = try world.particlectl(["firmware", "flash", world.serialDeviceID, source.path, "--verify"])
         #expect(result.status == 1)
@@ -307,12 +319,8 @@ struct ProvisionTests {
     }
 
     @Test func firmwareFlashJSONOnFailure() throws {
-        let world = try SimulatedWorldFixture()
-        let provisioned = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
-                                                 "--password-stdin"], stdin: Self.password + "\n")
-        #expect(provisioned.status == 0, "stderr: \(provisioned.stderr)")
-        let source = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).cpp")
-        try "#error nope\n".write(to: source, atomically: true, encoding: .utf8)
+        let world = try provisionedWorld()
+        let source = try sourceFile("#error nope\n")
         defer { try? FileManager.default.removeItem(at: source) }
         let result = try world.particlectl(["firmware", "flash", world.serialDeviceID, source.path, "--verify", "--json"])
         #expect(result.status == 1)

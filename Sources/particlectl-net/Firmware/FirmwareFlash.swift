@@ -37,24 +37,16 @@ struct FirmwareFlash: AsyncParsableCommand {
     struct Result: Encodable {
         var device: String
         var outcome: FlashOutcome
-        var failure: Failure?
+        var failure: FailureFields?
 
         func encode(to encoder: any Encoder) throws {
             try outcome.encode(to: encoder)
             var container = encoder.container(keyedBy: Key.self)
             try container.encode(device, forKey: .device)
-            guard let failure else { return }
-            let reported = failure.error as? any ParticleError
-            try container.encode(reported?.message ?? String(describing: failure.error), forKey: .error)
-            try container.encode((reported?.exitStatus ?? .remoteError).rawValue, forKey: .exitCode)
-            try container.encode(failure.step.rawValue, forKey: .failedStep)
+            try failure?.encode(to: encoder)
         }
 
-        enum Key: String, CodingKey {
-            case device, error
-            case exitCode = "exit_code"
-            case failedStep = "failed_step"
-        }
+        enum Key: String, CodingKey { case device }
     }
 
     func validate() throws {
@@ -75,7 +67,7 @@ struct FirmwareFlash: AsyncParsableCommand {
                 let name = (try? FirmwareSelection.resolve(sources))?.name ?? sources.joined(separator: ",")
                 Terminal.write(JSONOutput.line(Result(
                     device: id ?? device, outcome: FlashOutcome(firmware: name, verified: false),
-                    failure: Failure(error: error, step: failed))))
+                    failure: FailureFields(error: error, step: failed.rawValue))))
             }
             throw error
         }
@@ -130,9 +122,4 @@ struct FirmwareFlash: AsyncParsableCommand {
         var current: (Step, String?) { lock.withLock { (step, deviceID) } }
     }
 
-    /// `error`, `exit_code`, `failed_step`.
-    struct Failure {
-        var error: any Error
-        var step: Step
-    }
 }
