@@ -120,7 +120,7 @@ struct Provision: AsyncParsableCommand {
         let link = try device == nil ? makeLink() : nil
         let json = output.json
         let printer = ProgressPrinter(enabled: !json)
-        let asker = TerminalQuestion { try askPassword(input, printer: printer) }
+        let asker = TerminalQuestion { try InterruptWatch.withDefaultHandling { try askPassword(input, printer: printer) } }
 
         var configuration = session.configuration(token: token.token)
         let verbose = configuration.transcript

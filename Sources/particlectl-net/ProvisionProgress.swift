@@ -121,7 +121,10 @@ final class InterruptWatch: @unchecked Sendable {
     /// The signal that arrived last, if any.
     static var lastSignal: Int32? { lock.withLock { received } }
 
+    nonisolated(unsafe) private static var active = false
+
     init(_ onSignal: @escaping @Sendable () -> Void) {
+        InterruptWatch.lock.withLock { InterruptWatch.active = true }
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -135,9 +138,24 @@ final class InterruptWatch: @unchecked Sendable {
     }
 
     func stop() {
+        InterruptWatch.lock.withLock { InterruptWatch.active = false }
         for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+    }
+
+    /// Runs `body` (a blocking prompt, which cancellation cannot reach) with the signals' default action: Ctrl-C at
+    /// a prompt ends the process as it always did.
+    static func withDefaultHandling<T>(_ body: () throws -> T) rethrows -> T {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        defer {
+            if lock.withLock({ active }) {
+                signal(SIGINT, SIG_IGN)
+                signal(SIGTERM, SIG_IGN)
+            }
+        }
+        return try body()
     }
 }
 
