@@ -116,7 +116,10 @@ public struct FlashError: ParticleError, Equatable {
         case .notBackOnline(let seconds):
             "the device did not come back online within \(Int(seconds)) s after flashing"
         case .otherFirmware(let expected, let functions, let variables):
-            "the device runs other firmware than \(expected): functions [\(functions.joined(separator: ","))], variables [\(variables.joined(separator: ","))]; flash it again"
+            """
+            the device runs other firmware than \(expected): functions [\(functions.joined(separator: ","))], \
+            variables [\(variables.joined(separator: ","))]; flash it again
+            """
         case .wrongReturnValue(let firmware, let call, let got, let expected):
             "\(call) returned \(got), expected \(expected); the firmware does not behave as \(firmware)"
         }

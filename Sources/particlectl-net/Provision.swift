@@ -71,7 +71,10 @@ struct Provision: AsyncParsableCommand {
     func validate() throws {
         if device != nil {
             if port != nil || softap || address != nil || ssid != nil || security != nil || passwordStdin {
-                throw ValidationError("--device runs only the cloud steps: it takes no --port, --softap, --address, --ssid, --security or --password-stdin")
+                throw ValidationError("""
+                    --device runs only the cloud steps: it takes no --port, --softap, --address, --ssid, --security \
+                    or --password-stdin
+                    """)
             }
             if (try? DeviceReference(device ?? "")) == nil {
                 throw ValidationError("--device takes a 24-hex device ID or a device name")
@@ -120,7 +123,9 @@ struct Provision: AsyncParsableCommand {
         let link = try device == nil ? makeLink() : nil
         let json = output.json
         let printer = ProgressPrinter(enabled: !json)
-        let asker = TerminalQuestion { try InterruptWatch.withDefaultHandling { try askPassword(input, printer: printer) } }
+        let asker = TerminalQuestion {
+            try InterruptWatch.withDefaultHandling { try askPassword(input, printer: printer) }
+        }
 
         var configuration = session.configuration(token: token.token)
         let verbose = configuration.transcript
