@@ -84,6 +84,10 @@ let package = Package(
         .testTarget(name: "ParticleHardwareTests", dependencies: ["ParticleHardware", "ParticleCore"]),
         .testTarget(name: "ParticleSerialTests", dependencies: ["ParticleSerial", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleSoftAPTests", dependencies: ["ParticleSoftAP", "ParticleSimulators", "ParticleCore"]),
+        .testTarget(name: "ParticleProvisioningTests", dependencies: [
+            "ParticleProvisioning", "ParticleSimulators", "ParticleCloud", "ParticleSerial", "ParticleFirmware",
+            "ParticleCore",
+        ]),
         .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-net", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,25 +6,45 @@ import ParticleSoftAP
 /// Wi-Fi settings for provisioning, in the clear (never printed: `description` hides the password).
 public struct WiFiSettings: Sendable, CustomStringConvertible {
     public var ssid: String
-    /// Empty for an open network.
-    public var password: String
-    /// A security name (`wpa2`, `open` …) or nil to let the device / the scan decide.
-    public var security: String?
+    /// Empty for an open network; nil when it is to be asked once the device is found (`Provisioner.passwordPrompt`).
+    public var password: String?
+    /// nil lets the device (serial) or its scan (SoftAP) decide.
+    public var security: NetworkSecurity?
 
-    public init(ssid: String, password: String, security: String? = nil) {
+    public init(ssid: String, password: String?, security: NetworkSecurity? = nil) {
         self.ssid = ssid
         self.password = password
         self.security = security
     }
 
-    public var description: String { "\(ssid) (\(password.isEmpty ? "no password" : "password hidden"))" }
+    public var description: String {
+        "\(ssid) (\(password.map { $0.isEmpty ? "no password" : "password hidden" } ?? "password to ask"))"
+    }
 }
 
-/// What a device said about itself when asked.
+/// What a device said about itself when asked. What only the listening-mode console tells (MAC, Device OS version,
+/// serial number, ICCID/IMEI) is recorded here: it cannot be asked again once the device left listening mode.
 public struct DeviceSummary: Sendable, Equatable {
     public var id: String
     public var platform: String?
     public var platformID: Int?
+    public var mac: String?
+    public var osVersion: String?
+    public var serialNumber: String?
+    public var iccid: String?
+    public var imei: String?
+
+    public init(id: String, platform: String? = nil, platformID: Int? = nil, mac: String? = nil,
+                osVersion: String? = nil, serialNumber: String? = nil, iccid: String? = nil, imei: String? = nil) {
+        self.id = id
+        self.platform = platform
+        self.platformID = platformID
+        self.mac = mac
+        self.osVersion = osVersion
+        self.serialNumber = serialNumber
+        self.iccid = iccid
+        self.imei = imei
+    }
 }
 
 /// The local side of provisioning: the path to a device in listening mode (USB serial or its SoftAP).
@@ -36,6 +56,19 @@ public protocol DeviceLink: Sendable {
     func configureWiFi(_ settings: WiFiSettings) async throws
     /// Leaves listening mode so the device joins the network (serial `x`, SoftAP `connect-ap`).
     func connect() async throws
+    /// Puts a device that left listening mode (it runs its application, or is silent) back into it, and checks
+    /// that it answers. Throws when this link cannot (SoftAP, Device OS 6).
+    func enterListeningMode() async throws
+    /// Whether `enterListeningMode()` can work for this device (serial on Device OS 0.5–5.x).
+    func canEnterListeningMode(_ device: DeviceSummary) -> Bool
+}
+
+extension DeviceLink {
+    public func enterListeningMode() async throws {
+        throw UserError(.timedOut, "\(name) cannot put the device into listening mode: hold SETUP until the LED blinks dark blue")
+    }
+
+    public func canEnterListeningMode(_ device: DeviceSummary) -> Bool { false }
 }
 
 /// Listening mode over USB serial.
@@ -57,14 +90,34 @@ public struct SerialLink: DeviceLink {
     }
 
     public func identify() async throws -> DeviceSummary {
-        let identity = try await withSession { try await $0.identify() }
+        // `m` and `v` only answer in listening mode: ask now, they are gone once the device leaves it.
+        let (identity, mac, version) = try await withSession { session in
+            (try await session.identify(), try? await session.mac(), try? await session.version())
+        }
+        var summary = DeviceSummary(id: identity.deviceID, mac: mac, osVersion: version,
+                                    serialNumber: identity.serialNumber, iccid: identity.iccid, imei: identity.imei)
         // The USB identity of the port tells the platform; else the device's own system information does.
         if let usb = (try? await DeviceDiscovery.scan())?.first(where: { $0.port == port }), usb.platformID != nil {
-            return DeviceSummary(id: identity.deviceID, platform: usb.platform, platformID: usb.platformID)
+            summary.platform = usb.platform
+            summary.platformID = usb.platformID
+            return summary
         }
         let platformID = try? await withSession { try await $0.inspect().platformID }
-        let platform = platformID.flatMap(Platform.withID)
-        return DeviceSummary(id: identity.deviceID, platform: platform?.name, platformID: platformID)
+        summary.platformID = platformID
+        summary.platform = platformID.flatMap(Platform.withID)?.name
+        return summary
+    }
+
+    /// The 28800-baud signal, then `i` until it answers (the device may re-enumerate while it switches).
+    public func enterListeningMode() async throws {
+        _ = try await ListeningModeEntry.enter(port: port, timeout: timeout)
+    }
+
+    public func canEnterListeningMode(_ device: DeviceSummary) -> Bool {
+        guard let version = device.osVersion else { return false }
+        let parts = version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+        let (major, minor) = (parts.first ?? 0, parts.dropFirst().first ?? 0)
+        return major > 0 ? major < 6 : minor >= 5
     }
 
     public func setClaimCode(_ code: String) async throws {
@@ -72,15 +125,10 @@ public struct SerialLink: DeviceLink {
     }
 
     public func configureWiFi(_ settings: WiFiSettings) async throws {
-        var security: WiFiSecurity?
-        if let name = settings.security {
-            guard let parsed = WiFiSecurity(rawValue: name == "open" ? "none" : name) else {
-                throw UserError(.usage, "unknown Wi-Fi security '\(name)' (none, wep, wpa, wpa2, wpa3)")
-            }
-            security = parsed
-        }
-        let credentials = WiFiCredentials(ssid: settings.ssid, security: security,
-                                          password: settings.password.isEmpty ? nil : settings.password)
+        let serial = settings.security?.serial
+        let password = settings.password ?? ""
+        let credentials = WiFiCredentials(ssid: settings.ssid, security: serial?.security, cipher: serial?.cipher,
+                                          password: password.isEmpty ? nil : password)
         try await withSession { try await $0.configureWiFi(credentials) }
     }
 
@@ -113,11 +161,11 @@ public struct SoftAPLink: DeviceLink {
         let key = try await client.publicKey()
         let security: SoftAPSecurity
         var channel = 0
-        if let name = settings.security {
-            guard let parsed = SoftAPSecurity(name: name) else {
-                throw UserError(.usage, "unknown Wi-Fi security '\(name)'")
+        if let chosen = settings.security {
+            guard let mapped = chosen.softAP else {
+                throw ProvisioningPlanError(.unsupportedSecurity(chosen, link: "SoftAP"))
             }
-            security = parsed
+            security = mapped
         } else {
             // Take security and channel from the device's own scan, as the mobile apps do.
             let networks = try await client.scan()
@@ -128,7 +176,8 @@ public struct SoftAPLink: DeviceLink {
             security = network.security
             channel = network.channel
         }
-        let credentials: SoftAPCredentials = settings.password.isEmpty ? .none : .password(settings.password)
+        let password = settings.password ?? ""
+        let credentials: SoftAPCredentials = password.isEmpty ? .none : .password(password)
         try await client.configure(ssid: settings.ssid, security: security, channel: channel,
                                    credentials: credentials, publicKey: key)
     }

@@ -66,6 +66,16 @@ public struct FlashOutcome: Sendable, Codable, Equatable {
     public var verifyCall: String?
     public var returnValue: Int?
 
+    public init(firmware: String, verified: Bool, functions: [String]? = nil, variables: [String]? = nil,
+                verifyCall: String? = nil, returnValue: Int? = nil) {
+        self.firmware = firmware
+        self.verified = verified
+        self.functions = functions
+        self.variables = variables
+        self.verifyCall = verifyCall
+        self.returnValue = returnValue
+    }
+
     enum CodingKeys: String, CodingKey {
         case firmware, verified, functions, variables
         case verifyCall = "verify_call"
@@ -79,11 +89,15 @@ public struct FirmwareFlasher: Sendable {
     public let cloud: CloudClient
     public let product: String?
     public var timeout: Double
+    /// Called about once a second while waiting for the device to come back: seconds elapsed, seconds left.
+    public var onWait: (@Sendable (_ elapsed: Double, _ remaining: Double) -> Void)?
 
-    public init(cloud: CloudClient, product: String?, timeout: Double = 120) {
+    public init(cloud: CloudClient, product: String?, timeout: Double = 120,
+                onWait: (@Sendable (_ elapsed: Double, _ remaining: Double) -> Void)? = nil) {
         self.cloud = cloud
         self.product = product
         self.timeout = timeout
+        self.onWait = onWait
     }
 
     public func flash(_ deviceID: String, _ firmware: FirmwareSelection, target: String?, verify: Bool,
@@ -126,8 +140,8 @@ public struct FirmwareFlasher: Sendable {
                 }
                 return .streamEnded
             }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(deadline * 1_000_000_000))
+            group.addTask { [onWait] in
+                try await DeadlineTicker(seconds: deadline, tick: onWait).run()
                 return nil
             }
             defer { group.cancelAll() }
@@ -137,12 +151,11 @@ public struct FirmwareFlasher: Sendable {
         case .online:
             progress("flashed; device back online")
         case .failed:
-            throw CloudError(kind: .remote, message: "the device reported the flash failed (spark/flash/status failed); try again")
+            throw FlashError(.reportedFailure)
         case .streamEnded:
-            throw CloudError(kind: .unreachable, message: "the event stream ended before the device came back online")
+            throw FlashError(.streamEnded)
         case nil:
-            throw CloudError(kind: .timedOut,
-                             message: "the device did not come back online within \(Int(deadline)) s after flashing")
+            throw FlashError(.notBackOnline(seconds: deadline))
         }
     }
 
@@ -158,10 +171,7 @@ public struct FirmwareFlasher: Sendable {
         var outcome = FlashOutcome(firmware: firmware.name, verified: true, functions: functions, variables: variables)
         guard let manifest = firmware.manifest else { return outcome }
         guard functions == manifest.functions.sorted(), variables == manifest.variables.keys.sorted() else {
-            throw CloudError(kind: .remote, message: """
-                the device runs other firmware than \(manifest.name): functions [\(functions.joined(separator: ","))], \
-                variables [\(variables.joined(separator: ","))]; flash it again
-                """)
+            throw FlashError(.otherFirmware(expected: manifest.name, functions: functions, variables: variables))
         }
         progress("functions and variables match \(manifest.name)")
         let call = manifest.verify
@@ -169,12 +179,32 @@ public struct FirmwareFlasher: Sendable {
         outcome.verifyCall = "\(call.function)(\"\(call.argument)\")"
         outcome.returnValue = reply.returnValue
         guard reply.returnValue == call.expect else {
-            throw CloudError(kind: .remote, message: """
-                \(call.function)("\(call.argument)") returned \(reply.returnValue), \
-                expected \(call.expect); the firmware does not behave as \(manifest.name)
-                """)
+            throw FlashError(.wrongReturnValue(firmware: manifest.name, call: "\(call.function)(\"\(call.argument)\")",
+                                               got: reply.returnValue, expected: call.expect))
         }
         progress("\(call.function)(\"\(call.argument)\") returned \(call.expect)")
         return outcome
+    }
+}
+
+/// Sleeps until a deadline, calling `tick` about once a second with the seconds elapsed and left.
+struct DeadlineTicker: Sendable {
+    var seconds: Double
+    var tick: (@Sendable (_ elapsed: Double, _ remaining: Double) -> Void)?
+
+    func run() async throws {
+        let start = ContinuousClock.now
+        while true {
+            let elapsed = Self.seconds(ContinuousClock.now - start)
+            let left = seconds - elapsed
+            if left <= 0 { return }
+            tick?(elapsed, left)
+            try await Task.sleep(nanoseconds: UInt64(min(1, left) * 1_000_000_000))
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds) / 1e18
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import ParticleCloud
 import ParticleCore
+import ParticleFirmware
 import ParticleHardware
+import ParticleSerial
 
 /// Who ends up owning the device.
 public enum ClaimOwner: Sendable {
@@ -13,7 +15,8 @@ public enum ClaimOwner: Sendable {
 
 /// The provisioning order a bench technician gives.
 public struct ProvisioningPlan: Sendable {
-    public var wifi: WiFiSettings
+    /// The network to join; nil for a device finished from the cloud side alone.
+    public var wifi: WiFiSettings?
     public var product: String?
     public var owner: ClaimOwner
     public var name: String?
@@ -23,7 +26,7 @@ public struct ProvisioningPlan: Sendable {
     public var onlineTimeout: Double
     public var flashTimeout: Double
 
-    public init(wifi: WiFiSettings, product: String? = nil, owner: ClaimOwner = .user, name: String? = nil,
+    public init(wifi: WiFiSettings?, product: String? = nil, owner: ClaimOwner = .user, name: String? = nil,
                 firmware: FirmwareSelection? = nil, firmwareTarget: String? = nil, onlineTimeout: Double = 90,
                 flashTimeout: Double = 120) {
         self.wifi = wifi
@@ -37,20 +40,43 @@ public struct ProvisioningPlan: Sendable {
     }
 }
 
-/// The result of a provisioning run.
+/// The result of a provisioning run (or, inside a `ProvisioningError`, what a failed run got done).
 public struct ProvisioningSummary: Sendable, Codable, Equatable {
-    public var deviceID: String
+    /// nil only when the run failed before the device was identified.
+    public var deviceID: String?
     public var platform: String?
     public var owner: String?
+    /// The device's name: the one this run gave it, else the one it had.
     public var name: String?
     public var product: String?
+    /// The firmware flashed and verified by this run, else what the device was found running (`verified` false).
     public var firmware: FlashOutcome?
+    /// Recorded in listening mode (gone once the device leaves it); nil when the link does not tell.
+    public var deviceOS: String?
+    public var mac: String?
+    public var serialNumber: String?
+    public var iccid: String?
+    public var imei: String?
     public var steps: [StepReport]
     public var seconds: Double
 
+    public init(deviceID: String? = nil, platform: String? = nil, owner: String? = nil, name: String? = nil,
+                product: String? = nil, firmware: FlashOutcome? = nil, steps: [StepReport] = [], seconds: Double = 0) {
+        self.deviceID = deviceID
+        self.platform = platform
+        self.owner = owner
+        self.name = name
+        self.product = product
+        self.firmware = firmware
+        self.steps = steps
+        self.seconds = seconds
+    }
+
     enum CodingKeys: String, CodingKey {
-        case platform, owner, name, product, firmware, steps, seconds
+        case platform, owner, name, product, firmware, mac, iccid, imei, steps, seconds
         case deviceID = "device_id"
+        case deviceOS = "device_os"
+        case serialNumber = "serial_number"
     }
 
     /// Every key is always present (null when unknown): the `--json` shape is stable.
@@ -62,65 +88,137 @@ public struct ProvisioningSummary: Sendable, Codable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encode(product, forKey: .product)
         try container.encode(firmware, forKey: .firmware)
+        try container.encode(deviceOS, forKey: .deviceOS)
+        try container.encode(mac, forKey: .mac)
+        try container.encode(serialNumber, forKey: .serialNumber)
+        try container.encode(iccid, forKey: .iccid)
+        try container.encode(imei, forKey: .imei)
         try container.encode(steps, forKey: .steps)
         try container.encode(seconds, forKey: .seconds)
     }
+
+    mutating func record(_ device: DeviceSummary) {
+        deviceID = device.id
+        platform = device.platform ?? platform
+        deviceOS = device.osVersion
+        mac = device.mac
+        serialNumber = device.serialNumber
+        iccid = device.iccid
+        imei = device.imei
+    }
 }
 
-/// Provisions one device end to end: identify → claim code → claim code and Wi-Fi on the device → leave listening
-/// mode → online in the cloud → owner verified → optionally product import, name, firmware. Checks the cloud first,
-/// so that a rerun after a failure skips what is already done.
+/// Provisions one device end to end: validate (the plan, with the cloud, before anything goes to the device) →
+/// identify → check the cloud → [import] → claim code → claim code and Wi-Fi on the device → leave listening mode →
+/// online → owner verified → [name] → [firmware]. Checks the cloud first, so that a rerun after a failure skips what
+/// is already done; a device that left listening mode is put back into it when the link can. With a device
+/// reference instead of a link, only the cloud steps run (a device already claimed, online or coming online).
+///
+/// A failure is a `ProvisioningError` carrying the underlying error, what was done, and what makes a rerun work.
 public struct Provisioner: Sendable {
     public let cloud: CloudClient
-    public let link: any DeviceLink
+    public let link: (any DeviceLink)?
+    /// The device for a cloud-only run.
+    public let target: DeviceReference?
     public let plan: ProvisioningPlan
-    /// How often device info is polled when the event stream is unavailable.
-    public var pollInterval: Double = 1
+    /// First interval between polls of the device info while waiting for it to come online (grows by half each
+    /// poll, up to `maximumPollInterval`).
+    public var pollInterval: Double = 2
+    public var maximumPollInterval: Double = 10
+    /// Asked for the Wi-Fi password once the device is found, when `plan.wifi.password` is nil. Not called when
+    /// the device needs no Wi-Fi credentials (already claimed and online).
+    public var passwordPrompt: (@Sendable (DeviceSummary) throws -> String)?
 
+    /// A device over a local link (serial, SoftAP) in listening mode, or one that this run puts back into it.
     public init(cloud: CloudClient, link: any DeviceLink, plan: ProvisioningPlan) {
         self.cloud = cloud
         self.link = link
+        self.target = nil
         self.plan = plan
     }
 
-    public func run(progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> ProvisioningSummary {
-        let started = Date()
-        var steps: [StepReport] = []
+    /// A device already claimed by the expected owner: only the cloud steps (name, firmware) run.
+    public init(cloud: CloudClient, device: DeviceReference, plan: ProvisioningPlan) {
+        self.cloud = cloud
+        self.link = nil
+        self.target = device
+        self.plan = plan
+    }
 
-        func step<T>(_ which: ProvisioningStep, _ body: () async throws -> (T, StepReport.Outcome, String)) async throws -> T {
-            progress(.started(which))
-            let begin = Date()
+    /// The steps this plan runs, in order.
+    public var plannedSteps: [ProvisioningStep] {
+        var steps: [ProvisioningStep] = link == nil
+            ? [.validate, .checkCloud, .waitOnline, .verifyOwner]
+            : [.validate, .identify, .checkCloud]
+        if link != nil {
+            if plan.product != nil, case .user = plan.owner { steps.append(.importToProduct) }
+            steps += [.claimCode, .configure, .connect, .waitOnline, .verifyOwner]
+        }
+        if plan.name != nil { steps.append(.rename) }
+        if plan.firmware != nil { steps.append(.flash) }
+        return steps
+    }
+
+    public func run(progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> ProvisioningSummary {
+        var run = Run(started: Date(), progress: progress)
+        run.summary.product = plan.product
+        do {
+            if let link {
+                try await provision(over: link, &run)
+            } else if let target {
+                try await finishFromCloud(target, &run)
+            }
+        } catch let failure as StepFailure {
+            run.summary.seconds = Date().timeIntervalSince(run.started)
+            let done = Set(run.summary.steps.map(\.step))
+            throw ProvisioningError(
+                step: failure.step, underlying: failure.error, summary: run.summary,
+                notStarted: plannedSteps.filter { !done.contains($0) && $0 != failure.step },
+                resume: advice(after: failure, device: run.device))
+        }
+        run.summary.seconds = Date().timeIntervalSince(run.started)
+        return run.summary
+    }
+
+    // MARK: - The two ways through
+
+    private func provision(over link: any DeviceLink, _ run: inout Run) async throws {
+        let nameHolder = try await run.step(.validate) { () -> (String?, StepReport.Outcome, String) in
+            try await validate(link: link)
+        }
+        let progress = run.progress
+        let device = try await run.step(.identify) { () -> (DeviceSummary, StepReport.Outcome, String) in
             do {
-                let (value, outcome, detail) = try await body()
-                let report = StepReport(step: which, outcome: outcome, detail: detail,
-                                        seconds: Date().timeIntervalSince(begin))
-                steps.append(report)
-                progress(.finished(report))
-                return value
-            } catch let error as ProvisioningError {
-                throw error
-            } catch {
-                throw ProvisioningError(step: which, error: error)
+                let summary = try await link.identify()
+                return (summary, .done, "\(summary.id) over \(link.name)\(Self.describe(summary))")
+            } catch let error as ListeningModeError where error.kind == .silent || error.kind == .notConsoleOutput {
+                // It left listening mode (an application runs, e.g. after an earlier run's `connect`): put it back.
+                progress(.note("not in listening mode; putting it back"))
+                try await link.enterListeningMode()
+                let summary = try await link.identify()
+                return (summary, .done, "\(summary.id) over \(link.name), put back into listening mode\(Self.describe(summary))")
             }
         }
-
-        let device = try await step(.identify) { () -> (DeviceSummary, StepReport.Outcome, String) in
-            let summary = try await link.identify()
-            return (summary, .done, "\(summary.id) over \(link.name)")
-        }
+        run.device = device
+        run.summary.record(device)
         let reference = try DeviceReference(device.id)
         let expectedOwner = try await expectedOwnerName()
 
-        let alreadyOnline = try await step(.checkCloud) { () -> (Bool, StepReport.Outcome, String) in
-            guard let info = try await ownedDeviceInfo(reference) else {
-                return (false, .done, "not claimed by \(expectedOwner ?? "you") yet")
+        let found = try await run.step(.checkCloud) { () -> (Device?, StepReport.Outcome, String) in
+            if let holder = nameHolder, let name = plan.name, holder != device.id {
+                throw ProvisioningPlanError(.nameTaken(name: name, deviceID: holder))
             }
-            if info.isOnline { return (true, .done, "already claimed by \(expectedOwner ?? "you") and online") }
-            return (false, .done, "claimed by \(expectedOwner ?? "you"), offline")
+            guard let info = try await ownedDeviceInfo(reference) else {
+                return (nil, .done, "not claimed by \(expectedOwner ?? "you") yet")
+            }
+            return (info, .done, "claimed by \(expectedOwner ?? "you")\(info.isOnline ? "" : ", offline")")
         }
+        // It answered over the link, so it is in listening mode, whatever the cloud last saw: a claimed device that
+        // was online keeps its claim and its Wi-Fi credentials, and only needs to leave listening mode.
+        let keepsCredentials = found?.isOnline == true
 
         if let product = plan.product, case .user = plan.owner {
-            try await step(.importToProduct) { () -> ((), StepReport.Outcome, String) in
+            try await run.step(.importToProduct) { () -> ((), StepReport.Outcome, String) in
                 if (try? await cloud.devices(product: product).info(reference)) != nil {
                     return ((), .skipped, "already in product \(product)")
                 }
@@ -129,76 +227,177 @@ public struct Provisioner: Sendable {
             }
         }
 
-        if alreadyOnline {
-            for skipped in [ProvisioningStep.claimCode, .configure, .connect, .waitOnline] {
-                let report = StepReport(step: skipped, outcome: .skipped, detail: "device already online", seconds: 0)
-                steps.append(report)
-                progress(.finished(report))
-            }
+        var subscription: EventSubscription?
+        defer { subscription?.cancel() }
+        if keepsCredentials {
+            run.skip(.claimCode, "already claimed by \(expectedOwner ?? "you")")
+            run.skip(.configure, "keeps the Wi-Fi credentials it was online with")
+            subscription = await subscribeToStatus()
         } else {
-            let code = try await step(.claimCode) { () -> (String, StepReport.Outcome, String) in
+            guard let wifi = plan.wifi else {
+                throw StepFailure(step: .claimCode, error: ProvisioningPlanError(.noWiFi))
+            }
+            let (code, settings) = try await run.step(.claimCode) { () -> ((String, WiFiSettings), StepReport.Outcome, String) in
+                let settings = try completed(wifi, device: device)
                 let claim = try await claimCodeAPI().claimCode()
-                return (claim.claimCode, .done, "received (\(claim.claimCode.count) characters)")
+                return ((claim.claimCode, settings), .done, "received (\(claim.claimCode.count) characters)")
             }
-            try await step(.configure) { () -> ((), StepReport.Outcome, String) in
+            // Listen before the credentials are written: the device may connect as soon as it has them.
+            subscription = await subscribeToStatus()
+            try await run.step(.configure) { () -> ((), StepReport.Outcome, String) in
                 try await link.setClaimCode(code)
-                try await link.configureWiFi(plan.wifi)
-                return ((), .done, "claim code and Wi-Fi '\(plan.wifi.ssid)' stored")
+                try await link.configureWiFi(settings)
+                return ((), .done, "claim code and Wi-Fi '\(settings.ssid)' stored")
             }
-            // Listen before the device connects, so its online event cannot be missed.
-            let subscription = try? await cloud.events.subscribe(
-                EventFilter(prefix: "spark/status", product: plan.product))
+        }
+        try await run.step(.connect) { () -> ((), StepReport.Outcome, String) in
+            try await link.connect()
+            return ((), .done, "device is joining \(plan.wifi.map { "'\($0.ssid)'" } ?? "its network")")
+        }
+        try await run.step(.waitOnline) { () -> ((), StepReport.Outcome, String) in
+            let how = try await waitOnline(reference, subscription: subscription, progress: progress)
+                return ((), .done, how)
+        }
+        try await finish(reference, platform: device.platform, expectedOwner: expectedOwner, &run)
+    }
+
+    private func finishFromCloud(_ target: DeviceReference, _ run: inout Run) async throws {
+        let nameHolder = try await run.step(.validate) { () -> (String?, StepReport.Outcome, String) in
+            try await validate(link: nil)
+        }
+        let expectedOwner = try await expectedOwnerName()
+        let progress = run.progress
+        let info = try await run.step(.checkCloud) { () -> (Device, StepReport.Outcome, String) in
+            guard let info = try await ownedDeviceInfo(target) else {
+                throw ProvisioningPlanError(.notOwned(deviceID: target.value, owner: expectedOwner ?? "you"))
+            }
+            if let holder = nameHolder, let name = plan.name, holder != info.id {
+                throw ProvisioningPlanError(.nameTaken(name: name, deviceID: holder))
+            }
+            return (info, .done, "\(info.id) claimed by \(expectedOwner ?? "you")\(info.isOnline ? ", online" : ", offline")")
+        }
+        run.summary.deviceID = info.id
+        let reference = try DeviceReference(info.id)
+        if info.isOnline {
+            run.skip(.waitOnline, "already online")
+        } else if plan.firmware == nil {
+            run.skip(.waitOnline, "offline; naming does not need it online")
+        } else {
+            let subscription = await subscribeToStatus()
             defer { subscription?.cancel() }
-            try await step(.connect) { () -> ((), StepReport.Outcome, String) in
-                try await link.connect()
-                return ((), .done, "device is joining '\(plan.wifi.ssid)'")
-            }
-            try await step(.waitOnline) { () -> ((), StepReport.Outcome, String) in
-                let how = try await waitOnline(reference, subscription: subscription)
+            try await run.step(.waitOnline) { () -> ((), StepReport.Outcome, String) in
+                let how = try await waitOnline(reference, subscription: subscription, progress: progress)
                 return ((), .done, how)
             }
         }
+        try await finish(reference, platform: nil, expectedOwner: expectedOwner, &run)
+    }
 
-        let (owner, cloudPlatformID) = try await step(.verifyOwner) { () -> ((String?, Int?), StepReport.Outcome, String) in
+    /// verify-owner → [rename] → [flash], and the name and firmware as found.
+    private func finish(_ reference: DeviceReference, platform: String?, expectedOwner: String?,
+                        _ run: inout Run) async throws {
+        let info = try await run.step(.verifyOwner) { () -> (Device, StepReport.Outcome, String) in
             guard let info = try await ownedDeviceInfo(reference) else {
                 throw UserError(.remoteError,
                     "the device is online but not claimed by \(expectedOwner ?? "you"); check the claim code's owner")
             }
-            let owner = info.owner ?? expectedOwner
-            return ((owner, info.platformID), .done, "claimed by \(owner ?? "you")")
+            return (info, .done, "claimed by \(info.owner ?? expectedOwner ?? "you")")
         }
+        run.summary.owner = info.owner ?? expectedOwner
         // The device may not say its platform (SoftAP does not); the cloud knows it.
-        let platform = device.platform ?? cloudPlatformID.flatMap { Platform.withID($0)?.name }
+        run.summary.platform = platform ?? info.platformID.flatMap { Platform.withID($0)?.name }
+        run.summary.name = info.name
+        run.summary.firmware = Self.firmwareFound(info)
+        run.summary.deviceOS = run.summary.deviceOS ?? info.systemFirmwareVersion
 
-        var finalName: String?
         if let name = plan.name {
-            finalName = try await step(.rename) { () -> (String, StepReport.Outcome, String) in
-                let info = try await cloud.devices(product: plan.product).info(reference)
+            let named = try await run.step(.rename) { () -> (String, StepReport.Outcome, String) in
                 if info.name == name { return (name, .skipped, "already named \(name)") }
                 _ = try await cloud.devices(product: plan.product).rename(reference, to: name)
                 return (name, .done, "named \(name)")
             }
+            run.summary.name = named
         }
 
-        var flashed: FlashOutcome?
         if let firmware = plan.firmware {
-            flashed = try await step(.flash) { () -> (FlashOutcome, StepReport.Outcome, String) in
-                let flasher = FirmwareFlasher(cloud: cloud, product: plan.product, timeout: plan.flashTimeout)
-                let note: @Sendable (String) -> Void = { progress(.note($0)) }
+            let progress = run.progress
+            let flashed = try await run.step(.flash) { () -> (FlashOutcome, StepReport.Outcome, String) in
+                let flasher = FirmwareFlasher(cloud: cloud, product: plan.product, timeout: plan.flashTimeout) {
+                    progress(.waiting(.flash, elapsed: $0, remaining: $1))
+                }
                 // Already running it (a rerun)? Verify without flashing again.
                 if firmware.manifest != nil, let outcome = try? await flasher.check(reference, firmware, progress: { _ in }) {
                     return (outcome, .skipped, "\(firmware.name) already running and verified")
                 }
-                let outcome = try await flasher.flash(device.id, firmware, target: plan.firmwareTarget, verify: true,
-                                                      progress: note)
+                let outcome = try await flasher.flash(reference.value, firmware, target: plan.firmwareTarget,
+                                                      verify: true, progress: { progress(.note($0)) })
                 return (outcome, .done, "\(firmware.name) flashed and verified")
             }
+            run.summary.firmware = flashed
         }
-
-        return ProvisioningSummary(deviceID: device.id, platform: platform, owner: owner, name: finalName,
-                                   product: plan.product, firmware: flashed, steps: steps,
-                                   seconds: Date().timeIntervalSince(started))
     }
+
+    // MARK: - Validation
+
+    /// Everything that can be checked before the device is touched. Returns the ID of the device that already has
+    /// the plan's name, if any (the caller compares it with the device once it is known).
+    private func validate(link: (any DeviceLink)?) async throws -> (String?, StepReport.Outcome, String) {
+        var checked: [String] = []
+        if let name = plan.name, let problem = DeviceNameRule.problem(name) {
+            throw ProvisioningPlanError(.badName(problem))
+        }
+        if link != nil, let wifi = plan.wifi {
+            if link is SoftAPLink, let security = wifi.security, security.softAP == nil {
+                throw ProvisioningPlanError(.unsupportedSecurity(security, link: "SoftAP"))
+            }
+            if let password = wifi.password {
+                if let problem = WiFiPasswordRule.problem(password, security: wifi.security) {
+                    throw ProvisioningPlanError(.badPassword(problem))
+                }
+                checked.append("Wi-Fi password")
+            }
+        }
+        if let product = plan.product {
+            do {
+                _ = try await cloud.products.get(product)
+            } catch let error as CloudError where error.kind == .notFound || error.status == 403 {
+                throw ProvisioningPlanError(.productNotFound(product))
+            }
+            checked.append("product \(product)")
+        }
+        var holder: String?
+        if let name = plan.name {
+            holder = try await deviceNamed(name)
+            checked.append(holder == nil ? "name \(name) free" : "name \(name) held by \(holder ?? "")")
+        }
+        return (holder, .done, checked.isEmpty ? "nothing to check" : checked.joined(separator: ", "))
+    }
+
+    /// The ID of the account's (or product's) device with this name, or nil.
+    private func deviceNamed(_ name: String) async throws -> String? {
+        guard let reference = try? DeviceReference(name) else { return nil }
+        do {
+            return try await cloud.devices(product: plan.product).info(reference).id
+        } catch let error as CloudError where error.kind == .notFound || error.status == 403 {
+            return nil
+        }
+    }
+
+    /// The Wi-Fi settings with the password: given, or asked now that the device is found; checked.
+    private func completed(_ wifi: WiFiSettings, device: DeviceSummary) throws -> WiFiSettings {
+        var settings = wifi
+        if settings.password == nil {
+            guard let passwordPrompt else { throw ProvisioningPlanError(.badPassword("no Wi-Fi password was given")) }
+            let password = try passwordPrompt(device)
+            if let problem = WiFiPasswordRule.problem(password, security: wifi.security) {
+                throw ProvisioningPlanError(.badPassword(problem))
+            }
+            settings.password = password
+        }
+        return settings
+    }
+
+    // MARK: - Cloud look-ups
 
     /// The API that hands out the claim code: the customer's (product path) or the user's.
     private func claimCodeAPI() -> DevicesAPI {
@@ -230,28 +429,103 @@ public struct Provisioner: Sendable {
         }
     }
 
-    /// Waits for `spark/status` online; without an event stream, or when it ends, polls the device info.
-    func waitOnline(_ device: DeviceReference, subscription: EventSubscription?) async throws -> String {
-        let deadline = Date().addingTimeInterval(plan.onlineTimeout)
-        if let subscription {
-            do {
-                _ = try await subscription.waitForOnline(deviceID: device.value, timeout: plan.onlineTimeout)
-                return "online (spark/status event)"
-            } catch let error as CloudError where error.kind == .timedOut {
-                // One last look: the event may have been lost with a dropped stream.
-                if let info = try await ownedDeviceInfo(device), info.isOnline { return "online (device info)" }
-                throw error
-            } catch {
-                // The stream broke: fall back to polling for the time that is left.
-            }
+    /// `spark/status` on the owner's (or product's) stream; nil when the stream is unavailable (polling covers it).
+    private func subscribeToStatus() async -> EventSubscription? {
+        try? await cloud.events.subscribe(EventFilter(prefix: "spark/status", product: plan.product))
+    }
+
+    /// The event stream and device-info polls at once, whichever sees the device online first.
+    func waitOnline(_ device: DeviceReference, subscription: EventSubscription?,
+                    progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> String {
+        let watch = OnlineWatch(
+            deviceID: device.value, timeout: plan.onlineTimeout, pollInterval: pollInterval,
+            maximumPollInterval: maximumPollInterval,
+            isOnline: { try await ownedDeviceInfo(device)?.isOnline == true },
+            tick: { progress(.waiting(.waitOnline, elapsed: $0, remaining: $1)) })
+        return try await watch.wait(subscription: subscription)
+    }
+
+    // MARK: - Reporting
+
+    /// What makes the next attempt work, from where this one stopped.
+    private func advice(after failure: StepFailure, device: DeviceSummary?) -> ResumeAdvice {
+        let status = (failure.error as? any ParticleError)?.exitStatus
+        if status == .usage || status == .authentication || failure.error is ProvisioningPlanError { return .fixCause }
+        switch failure.step {
+        case .validate, .identify:
+            return failure.error is CancellationError ? .rerun : .fixCause
+        case .checkCloud, .importToProduct, .claimCode, .configure:
+            return .rerun
+        case .connect, .waitOnline, .verifyOwner:
+            guard let link else { return .rerun }
+            if let device, link.canEnterListeningMode(device) { return .rerunReentersListeningMode }
+            return .holdSetupThenRerun
+        case .rename, .flash:
+            return .finishFromCloud(deviceID: device?.id ?? target?.value ?? "")
         }
-        while Date() < deadline {
-            if let info = try await ownedDeviceInfo(device), info.isOnline { return "online (polled device info)" }
-            try await Task.sleep(nanoseconds: UInt64(pollInterval * 1_000_000_000))
+    }
+
+    /// A bundled firmware whose functions and variables the device lists, else what it lists (never nil once
+    /// the cloud answered).
+    static func firmwareFound(_ info: Device) -> FlashOutcome {
+        let functions = (info.functions ?? []).sorted()
+        let variables = (info.variables ?? [:]).keys.sorted()
+        let match = BundledFirmware.all.first {
+            $0.manifest.functions.sorted() == functions && $0.manifest.variables.keys.sorted() == variables
         }
-        throw CloudError(kind: .timedOut, message: """
-            device \(device.value) did not come online within \(Int(plan.onlineTimeout)) s; check the Wi-Fi \
-            password and that the LED breathes cyan
-            """)
+        return FlashOutcome(firmware: match?.name ?? "unknown", verified: false, functions: functions, variables: variables)
+    }
+
+    static func describe(_ device: DeviceSummary) -> String {
+        var parts: [String] = []
+        if let platform = device.platform { parts.append(platform) }
+        if let version = device.osVersion { parts.append("Device OS \(version)") }
+        if let mac = device.mac { parts.append("MAC \(mac)") }
+        if let serial = device.serialNumber { parts.append("serial \(serial)") }
+        return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
+    }
+}
+
+/// One step that failed, inside `run` (turned into a `ProvisioningError` with the whole picture).
+struct StepFailure: Error {
+    var step: ProvisioningStep
+    var error: any Error
+}
+
+/// The state of one run: the summary so far and the progress callback.
+struct Run: Sendable {
+    let started: Date
+    let progress: @Sendable (ProgressEvent) -> Void
+    var summary = ProvisioningSummary()
+    var device: DeviceSummary?
+
+    init(started: Date, progress: @escaping @Sendable (ProgressEvent) -> Void) {
+        self.started = started
+        self.progress = progress
+    }
+
+    /// Runs one step: reports its start and end, records it; a failure becomes a `StepFailure`.
+    mutating func step<T>(_ which: ProvisioningStep,
+                          _ body: () async throws -> (T, StepReport.Outcome, String)) async throws -> T {
+        progress(.started(which))
+        let begin = Date()
+        do {
+            try Task.checkCancellation()
+            let (value, outcome, detail) = try await body()
+            let report = StepReport(step: which, outcome: outcome, detail: detail, seconds: Date().timeIntervalSince(begin))
+            summary.steps.append(report)
+            progress(.finished(report))
+            return value
+        } catch let failure as StepFailure {
+            throw failure
+        } catch {
+            throw StepFailure(step: which, error: Task.isCancelled ? CancellationError() : error)
+        }
+    }
+
+    mutating func skip(_ which: ProvisioningStep, _ detail: String) {
+        let report = StepReport(step: which, outcome: .skipped, detail: detail, seconds: 0)
+        summary.steps.append(report)
+        progress(.finished(report))
     }
 }

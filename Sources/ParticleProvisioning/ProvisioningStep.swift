@@ -2,6 +2,7 @@ import ParticleCore
 
 /// The steps of `provision`, in order.
 public enum ProvisioningStep: String, Sendable, CaseIterable, Codable {
+    case validate
     case identify
     case checkCloud = "check-cloud"
     case importToProduct = "import"
@@ -16,6 +17,7 @@ public enum ProvisioningStep: String, Sendable, CaseIterable, Codable {
     /// What the step is doing, for progress lines.
     public var doing: String {
         switch self {
+        case .validate: "checking the plan with the cloud"
         case .identify: "identifying the device"
         case .checkCloud: "checking the device in the cloud"
         case .importToProduct: "importing the device into the product"
@@ -46,34 +48,7 @@ public enum ProgressEvent: Sendable {
     case finished(StepReport)
     /// A sub-stage inside a step (flash: "started", "success", "online" …).
     case note(String)
-}
-
-/// A failed step: which one, why, and what to do. Keeps the cause's exit code.
-public struct ProvisioningError: ParticleError {
-    public var step: ProvisioningStep
-    public var cause: String
-    public var exitStatus: ExitStatus
-
-    public init(step: ProvisioningStep, error: any Error) {
-        self.step = step
-        if let error = error as? any ParticleError {
-            cause = error.message
-            exitStatus = error.exitStatus
-        } else {
-            cause = String(describing: error)
-            exitStatus = .remoteError
-        }
-    }
-
-    public init(step: ProvisioningStep, cause: String, exitStatus: ExitStatus) {
-        self.step = step
-        self.cause = cause
-        self.exitStatus = exitStatus
-    }
-
-    public var message: String {
-        let failed = "step '\(step.rawValue)' (\(step.doing)) failed: \(cause)"
-        // Once the device is known, a rerun picks up where this one stopped.
-        return step == .identify ? failed : failed + "; rerun the same command to continue — steps already done are skipped"
-    }
+    /// A long wait inside a step (wait-online, flash, a rate-limit back-off), about once a second: seconds elapsed
+    /// since the step started and seconds left before its deadline.
+    case waiting(ProvisioningStep, elapsed: Double, remaining: Double)
 }

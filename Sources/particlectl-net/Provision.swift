@@ -13,12 +13,17 @@ struct Provision: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Provision a device end to end: identify, claim code, Wi-Fi, online, owner, optionally firmware.",
         discussion: """
-            Over USB serial (default; --port or the single attached device) or over the device's SoftAP (--softap). \
-            Steps: identify → check-cloud → [import] → claim-code → configure → connect → wait-online → \
-            verify-owner → [rename] → [flash]. A rerun skips what is already done. The Wi-Fi password comes from \
-            --password-stdin or a prompt without echo. stdin lines, in order: the token (--token-stdin), the Wi-Fi \
+            Over USB serial (default; --port or the single attached device) or over the device's SoftAP (--softap); \
+            with --device ID|NAME only the cloud steps run for a device already claimed (name, firmware). \
+            Steps: validate → identify → check-cloud → [import] → claim-code → configure → connect → wait-online → \
+            verify-owner → [rename] → [flash]. Nothing is written to the device before the plan checked out (name, \
+            name free, product, password length). A rerun skips what is already done and puts a device that left \
+            listening mode back into it (Device OS < 6). The Wi-Fi password comes from --password-stdin or a prompt \
+            without echo once the device is found. stdin lines, in order: the token (--token-stdin), the Wi-Fi \
             password (--password-stdin), the client secret (--secret-stdin). JSON: {"device_id", "platform", \
-            "owner", "name", "product", "firmware", "steps": [{"step", "outcome", "detail", "seconds"}], "seconds"}.
+            "owner", "name", "product", "firmware", "device_os", "mac", "serial_number", "iccid", "imei", \
+            "steps": [{"step", "outcome", "detail", "seconds"}], "seconds"}; on failure the same object plus \
+            "error", "exit_code" and "failed_step".
             """
     )
 
@@ -31,10 +36,13 @@ struct Provision: AsyncParsableCommand {
     @Option(name: .customLong("protocol"), help: "SoftAP protocol: tcp (port 5609) or http (port 80).")
     var transport: String = "tcp"
 
-    @Option(help: "Wi-Fi network name the device joins.")
-    var ssid: String
-    @Option(help: "Wi-Fi security (none, wep, wpa, wpa2, wpa3); by default the device's scan decides.")
-    var security: String?
+    @Option(help: "A device already claimed (24-hex ID or name): run only the cloud steps (--name, --firmware).")
+    var device: String?
+
+    @Option(help: "Wi-Fi network name the device joins (needed unless --device).")
+    var ssid: String?
+    @Option(help: "Wi-Fi security (none, wep, wpa, wpa2, wpa3, or wpa_aes, wpa2_tkip, wpa2_mixed …); by default the device's scan decides.")
+    var security: NetworkSecurity?
     @Flag(name: .customLong("password-stdin"), help: "Read the Wi-Fi password from stdin (an empty line: open network).")
     var passwordStdin = false
 
@@ -63,6 +71,23 @@ struct Provision: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if device != nil {
+            if port != nil || softap || address != nil || ssid != nil || security != nil || passwordStdin {
+                throw ValidationError("""
+                    --device runs only the cloud steps: it takes no --port, --softap, --address, --ssid, --security \
+                    or --password-stdin
+                    """)
+            }
+            if (try? DeviceReference(device ?? "")) == nil {
+                throw ValidationError("--device takes a 24-hex device ID or a device name")
+            }
+        } else if ssid == nil {
+            throw ValidationError("Missing expected argument '--ssid <ssid>' (or --device for a device already claimed)")
+        }
+        if let name, let problem = DeviceNameRule.problem(name) { throw ValidationError("--name: \(problem)") }
+        if softap, let security, security.softAP == nil {
+            throw ValidationError("--security \(security) cannot be set over SoftAP (the Photon and P1 support up to WPA2)")
+        }
         if softap && port != nil { throw ValidationError("--port is for serial; with --softap use --address") }
         if !softap && address != nil { throw ValidationError("--address needs --softap") }
         if customer != nil && (product == nil || clientID == nil) {
@@ -79,15 +104,39 @@ struct Provision: AsyncParsableCommand {
     }
 
     func run() async throws {
+        do {
+            try await provision()
+        } catch let error as any ParticleError where output.json && !(error is ProvisionFailure) {
+            // Failed before the first step (no token, refused client credentials …): the same object, empty.
+            Terminal.write(JSONOutput.line(FailedRun(
+                summary: ProvisioningSummary(product: product), error: error.message,
+                exitCode: error.exitStatus.rawValue, failedStep: nil)))
+            throw error
+        }
+    }
+
+    private func provision() async throws {
         let input = StandardInput()
         let session = CloudSession(cloud, input: input)
         let token = try session.token()
-        let password = try wifiPassword(input)
+        // From stdin now (its lines come in order); from the terminal only once the device is found.
+        let password = passwordStdin ? try wifiPassword(input) : nil
         let clientSecret = customer != nil ? try secret.secret(input) : nil
-        let link = try makeLink()
+        let link = try device == nil ? makeLink() : nil
         let json = output.json
+        let printer = ProgressPrinter(enabled: !json)
+        let asker = TerminalQuestion {
+            try InterruptWatch.withDefaultHandling { try askPassword(input, printer: printer) }
+        }
 
-        let summary = try await CloudClient.with(session.configuration(token: token.token)) { client in
+        var configuration = session.configuration(token: token.token)
+        let verbose = configuration.transcript
+        let backOffs = BackOffNotice(printer: printer)
+        configuration.transcript = { line in
+            verbose?(line)
+            backOffs.observe(line)
+        }
+        let outcome: Result<ProvisioningSummary, ProvisioningError> = try await CloudClient.with(configuration) { client in
             var owner = ClaimOwner.user
             var customerClient: CloudClient?
             if let customer, let clientID, let clientSecret {
@@ -98,26 +147,69 @@ struct Provision: AsyncParsableCommand {
                 owner = .customer(email: customer, customerCloud: customerCloud)
             }
             let plan = ProvisioningPlan(
-                wifi: WiFiSettings(ssid: ssid, password: password, security: security), product: product,
+                wifi: ssid.map { WiFiSettings(ssid: $0, password: password, security: security) }, product: product,
                 owner: owner, name: name, firmware: try firmware.map { try FirmwareSelection.resolve([$0]) },
                 firmwareTarget: target, onlineTimeout: onlineTimeout.value)
-            let provisioner = Provisioner(cloud: client, link: link, plan: plan)
+            var provisioner: Provisioner
+            if let link {
+                provisioner = Provisioner(cloud: client, link: link, plan: plan)
+                provisioner.passwordPrompt = { _ in try asker.ask() }
+            } else {
+                provisioner = Provisioner(cloud: client, device: try DeviceReference(device ?? ""), plan: plan)
+            }
+            let running = Task { [provisioner] in try await provisioner.run { printer.show($0) } }
+            let interrupts = InterruptWatch { running.cancel() }
+            defer { interrupts.stop() }
+            let result: Result<ProvisioningSummary, ProvisioningError>
             do {
-                let summary = try await provisioner.run { event in
-                    if !json { ProgressPrinter.print(event) }
-                }
-                await customerClient?.shutdown()
-                return summary
+                result = .success(try await running.value)
+            } catch let error as ProvisioningError {
+                result = .failure(error)
             } catch {
                 await customerClient?.shutdown()
                 throw error
             }
+            await customerClient?.shutdown()
+            return result
         }
-        if json {
-            Terminal.write(JSONOutput.line(summary))
-        } else {
-            Terminal.write(ProgressPrinter.summary(summary))
+        switch outcome {
+        case .success(let summary):
+            Terminal.write(json ? JSONOutput.line(summary) : ProgressPrinter.summary(summary))
+        case .failure(let error):
+            printer.failed(error)
+            let failure = ProvisionFailure(error: error, cloudOnlyOptions: cloudOnlyOptions)
+            let exitCode = error.isInterrupted ? 128 + (InterruptWatch.lastSignal ?? SIGINT) : failure.exitStatus.rawValue
+            if json {
+                Terminal.write(JSONOutput.line(FailedRun(summary: error.summary, error: failure.message, exitCode: exitCode,
+                                                         failedStep: error.step.rawValue)))
+            }
+            if error.isInterrupted {
+                Terminal.writeError("particlectl: \(failure.message)")
+                throw ExitCode(exitCode)
+            }
+            throw failure
         }
+    }
+
+    /// Asks at the terminal once the device is found; a password that cannot work is asked again (three tries).
+    private func askPassword(_ input: StandardInput, printer: ProgressPrinter) throws -> String {
+        var tries = 0
+        while true {
+            tries += 1
+            let password = try printer.pausing { try wifiPassword(input) }
+            guard let problem = WiFiPasswordRule.problem(password, security: security), tries < 3 else { return password }
+            printer.pausing { Terminal.writeError("particlectl: \(problem); try again") }
+        }
+    }
+
+    /// This run's options that the cloud-only command (`--device`) repeats.
+    var cloudOnlyOptions: String {
+        var words: [String] = []
+        if let product { words.append("--product \(product)") }
+        if let name { words.append("--name \(name)") }
+        if let firmware { words.append("--firmware \(firmware)") }
+        if let target { words.append("--target \(target)") }
+        return words.joined(separator: " ")
     }
 
     private func makeLink() throws -> any DeviceLink {
@@ -136,41 +228,81 @@ struct Provision: AsyncParsableCommand {
             }
             return line
         }
-        return try Prompt.ask("Wi-Fi password for \(ssid) (empty for an open network): ", secret: true,
+        return try Prompt.ask("Wi-Fi password for \(ssid ?? "the network") (empty for an open network): ", secret: true,
                               hint: "pipe the password with --password-stdin")
     }
 }
 
-/// Human progress lines for workflows, on stderr.
-enum ProgressPrinter {
-    static func print(_ event: ProgressEvent) {
-        switch event {
-        case .started(let step):
-            Terminal.writeError("… \(step.rawValue): \(step.doing)")
-        case .finished(let report):
-            let mark = report.outcome == .done ? "✓" : "–"
-            let skipped = report.outcome == .skipped ? "skipped, " : ""
-            Terminal.writeError("\(mark) \(report.step.rawValue): \(skipped)\(report.detail) (\(format(report.seconds)))")
-        case .note(let line):
-            Terminal.writeError("    \(line)")
+
+extension NetworkSecurity: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public static var allValueStrings: [String] { acceptedNames }
+}
+
+/// A question for the person at the terminal, asked from the provisioning task (once, when it gets there).
+final class TerminalQuestion: @unchecked Sendable {
+    let ask: () throws -> String
+    init(_ ask: @escaping () throws -> String) { self.ask = ask }
+}
+
+/// A failed `provision`: the library's error with this command's words for what to do next.
+struct ProvisionFailure: ParticleError {
+    let error: ProvisioningError
+    /// `--product P --name N --firmware F` as given, for the `--device` command.
+    let cloudOnlyOptions: String
+
+    var exitStatus: ExitStatus { error.exitStatus }
+
+    var message: String {
+        let failed = "step '\(error.step.rawValue)' (\(error.step.doing)) failed: \(error.cause)"
+        switch error.resume {
+        case .rerun:
+            return failed + "; rerun the same command to continue — steps already done are skipped"
+        case .rerunReentersListeningMode:
+            return failed + "; rerun the same command — it puts the device back into listening mode and continues"
+        case .holdSetupThenRerun:
+            return failed + "; hold SETUP until the LED blinks dark blue, then rerun the same command"
+        case .finishFromCloud(let id):
+            let command = ["particlectl provision --device \(id)", cloudOnlyOptions].filter { !$0.isEmpty }
+            return failed + "; the device is claimed and online — finish with `\(command.joined(separator: " "))`"
+        case .fixCause:
+            return failed
         }
     }
+}
 
-    static func summary(_ summary: ProvisioningSummary) -> String {
-        var lines = ["Provisioned \(summary.deviceID) in \(format(summary.seconds))"]
-        lines.append("  platform:  \(summary.platform ?? "unknown")")
-        lines.append("  owner:     \(summary.owner ?? "-")")
-        if let name = summary.name { lines.append("  name:      \(name)") }
-        if let product = summary.product { lines.append("  product:   \(product)") }
-        if let firmware = summary.firmware {
-            lines.append("  firmware:  \(firmware.firmware)\(firmware.verified ? " (verified)" : "")")
-        }
-        var table = Table("STEP", "OUTCOME", "SECONDS", "DETAIL")
-        for step in summary.steps {
-            table.append([step.step.rawValue, step.outcome.rawValue, String(format: "%.2f", step.seconds), step.detail])
-        }
-        return (lines + [table.rendered]).joined(separator: "\n")
+/// `--json` on failure: the success object plus `error`, `exit_code` and `failed_step` (null when no step started).
+struct FailedRun: Encodable {
+    let summary: ProvisioningSummary
+    let failure: FailureFields
+
+    init(summary: ProvisioningSummary, error: String, exitCode: Int32, failedStep: String?) {
+        self.summary = summary
+        failure = FailureFields(error: error, exitCode: exitCode, failedStep: failedStep)
     }
 
-    static func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        try failure.encode(to: encoder)
+    }
+}
+
+/// What `--json` adds to a command's object when it fails: `error`, `exit_code`, `failed_step` (null when none).
+struct FailureFields: Encodable {
+    let error: String
+    let exitCode: Int32
+    let failedStep: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(error, forKey: .error)
+        try container.encode(exitCode, forKey: .exitCode)
+        try container.encode(failedStep, forKey: .failedStep)
+    }
+
+    enum Key: String, CodingKey {
+        case error
+        case exitCode = "exit_code"
+        case failedStep = "failed_step"
+    }
 }

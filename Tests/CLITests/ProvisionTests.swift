@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// `particlectl provision` and `firmware …` end to end against `particlectl sim all` (fake cloud, a device on a
@@ -16,6 +17,22 @@ struct ProvisionTests {
         (summary["steps"] as? [[String: Any]] ?? []).map { ($0["step"] as? String ?? "", $0["outcome"] as? String ?? "") }
     }
 
+    /// A world whose serial device is provisioned (claimed by dev@example.com and online).
+    private func provisionedWorld() throws -> SimulatedWorldFixture {
+        let world = try SimulatedWorldFixture()
+        let provisioned = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                                 "--password-stdin"], stdin: Self.password + "\n")
+        #expect(provisioned.status == 0, "stderr: \(provisioned.stderr)")
+        return world
+    }
+
+    /// A firmware source file in the temporary folder (the caller removes it).
+    private func sourceFile(_ text: String) throws -> URL {
+        let source = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).cpp")
+        try text.write(to: source, atomically: true, encoding: .utf8)
+        return source
+    }
+
     @Test func serialProvisioningWithFirmwareEndsVerified() throws {
         let world = try SimulatedWorldFixture()
         let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
@@ -23,8 +40,13 @@ struct ProvisionTests {
                                             "--json"], stdin: Self.password + "\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let summary = try summary(result)
-        #expect(Set(summary.keys) == ["device_id", "platform", "owner", "name", "product", "firmware", "steps", "seconds"])
+        #expect(Set(summary.keys) == ["device_id", "platform", "owner", "name", "product", "firmware", "device_os", "mac",
+                                      "serial_number", "iccid", "imei", "steps", "seconds"])
         #expect(summary["device_id"] as? String == world.serialDeviceID)
+        // Recorded from the console while the device was in listening mode.
+        #expect(summary["device_os"] as? String == "5.9.0")
+        #expect(summary["mac"] as? String == "6c:0b:84:5a:00:00")
+        #expect(summary["serial_number"] as? String == "SIMARGON00001")
         #expect(summary["platform"] as? String == "argon")
         #expect(summary["owner"] as? String == "dev@example.com")
         #expect(summary["name"] as? String == "bench-1")
@@ -34,7 +56,7 @@ struct ProvisionTests {
         #expect(firmware["functions"] as? [String] == ["publishEvent", "setColor"])
         #expect(firmware["variables"] as? [String] == ["sensor"])
         #expect(firmware["return_value"] as? Int == 1)
-        #expect(steps(summary).map(\.0) == ["identify", "check-cloud", "claim-code", "configure", "connect",
+        #expect(steps(summary).map(\.0) == ["validate", "identify", "check-cloud", "claim-code", "configure", "connect",
                                             "wait-online", "verify-owner", "rename", "flash"])
         #expect(steps(summary).allSatisfy { $0.1 == "done" })
         #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
@@ -54,12 +76,13 @@ struct ProvisionTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("Provisioned \(world.softAPDeviceID)"))
         #expect(result.stdout.contains("owner:     dev@example.com"))
-        // Progress: one line per step on stderr, naming what it does.
+        // Progress: one line per step on stderr, naming what it does, each step once.
         #expect(result.stderr.contains("✓ wait-online: online"))
+        #expect(result.stderr.components(separatedBy: "wait-online").count == 2, "stderr: \(result.stderr)")
         #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
     }
 
-    @Test func wrongWiFiPasswordTimesOutAtWaitOnlineAndARerunCompletes() throws {
+    @Test func wrongWiFiPasswordTimesOutAtWaitOnlineAndTheSameCommandThenCompletes() throws {
         let world = try SimulatedWorldFixture()
         let wrong = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--online-timeout", "2"], stdin: "not the password\n")
@@ -67,18 +90,170 @@ struct ProvisionTests {
         #expect(wrong.stderr.contains("step 'wait-online'"))
         #expect(wrong.stderr.contains("did not come online"))
         #expect(!wrong.stderr.contains("not the password"))
-        #expect(wrong.stderr.split(separator: "\n").last?.hasPrefix("particlectl: ") == true)
+        let lines = wrong.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("""
+            done: validate, identify, check-cloud, claim-code, configure, connect; failed at wait-online; \
+            not started: verify-owner
+            """), "stderr: \(wrong.stderr)")
+        #expect(lines.last?.hasPrefix("particlectl: ") == true)
+        #expect(lines.last?.hasSuffix("rerun the same command — it puts the device back into listening mode and continues") == true)
 
-        // Back into listening mode (as a technician holds SETUP), then the same command with the right password.
-        let listen = try world.particlectl(["serial", "listen", "--port", world.serialPort])
-        #expect(listen.status == 0, "stderr: \(listen.stderr)")
+        // The device now runs its application; the same command puts it back into listening mode and completes.
         let rerun = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--json"], stdin: Self.password + "\n")
         #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
-        #expect(try summary(rerun)["owner"] as? String == "dev@example.com")
+        let summary = try summary(rerun)
+        #expect(summary["owner"] as? String == "dev@example.com")
+        let identify = (summary["steps"] as? [[String: Any]])?.first { $0["step"] as? String == "identify" }
+        #expect((identify?["detail"] as? String)?.contains("put back into listening mode") == true)
     }
 
-    @Test func rerunAfterSuccessSkipsWhatIsDone() throws {
+    @Test func failureJSONIsTheSuccessObjectWithTheError() throws {
+        let world = try SimulatedWorldFixture()
+        let wrong = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                           "--password-stdin", "--online-timeout", "2", "--json"],
+                                          stdin: "not the password\n")
+        #expect(wrong.status == 4)
+        let object = try summary(wrong)
+        #expect(Set(object.keys) == ["device_id", "platform", "owner", "name", "product", "firmware", "device_os", "mac",
+                                     "serial_number", "iccid", "imei", "steps", "seconds",
+                                     "error", "exit_code", "failed_step"])
+        #expect(object["device_id"] as? String == world.serialDeviceID)
+        #expect(object["exit_code"] as? Int == 4)
+        #expect(object["failed_step"] as? String == "wait-online")
+        #expect((object["error"] as? String)?.contains("did not come online") == true)
+        #expect(steps(object).map(\.0) == ["validate", "identify", "check-cloud", "claim-code", "configure", "connect"])
+        // Errors stay on stderr too.
+        #expect(wrong.stderr.contains("particlectl: step 'wait-online'"))
+    }
+
+    @Test func aBadPlanIsRefusedBeforeAnythingIsWrittenToTheDevice() throws {
+        let world = try SimulatedWorldFixture()
+        let badName = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                             "--password-stdin", "--name", "bad name!"], stdin: Self.password + "\n")
+        #expect(badName.status == 2)
+        #expect(badName.stderr.contains("--name: the device name 'bad name!' may only contain letters, digits, _ and -"))
+        let badSecurity = try world.particlectl(["provision", "--softap", "--ssid", "HomeNet", "--security", "wpa3"])
+        #expect(badSecurity.status == 2)
+        let unknownSecurity = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                                     "--security", "wpa2_aes_bogus"])
+        #expect(unknownSecurity.status == 2)
+
+        let shortPassword = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                                   "--security", "wpa2", "--password-stdin", "--json"], stdin: "short\n")
+        #expect(shortPassword.status == 2)
+        let object = try summary(shortPassword)
+        #expect(object["failed_step"] as? String == "validate")
+        #expect(object["device_id"] is NSNull)
+        #expect(shortPassword.stderr.contains("a WPA password must be 8 to 63 characters long"))
+
+        let noProduct = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                               "--password-stdin", "--product", "no-such-product"],
+                                              stdin: Self.password + "\n")
+        #expect(noProduct.status == 3)
+        #expect(noProduct.stderr.contains("product no-such-product not found"))
+
+        let taken = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                           "--password-stdin", "--name", "gongbot", "--json"], stdin: Self.password + "\n")
+        #expect(taken.status == 2)
+        #expect(try summary(taken)["failed_step"] as? String == "check-cloud")
+        #expect(taken.stderr.contains("the name 'gongbot' is already used by device 0123456789abcdef01234567"))
+
+        // Nothing was written: the device is still in listening mode and unclaimed, and the next run does it all.
+        let good = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                          "--security", "wpa2_aes", "--password-stdin", "--json"],
+                                         stdin: Self.password + "\n")
+        #expect(good.status == 0, "stderr: \(good.stderr)")
+        #expect(steps(try summary(good)).allSatisfy { $0.1 == "done" })
+    }
+
+    @Test func softAPTakesTheSameSecurityNames() throws {
+        let world = try SimulatedWorldFixture()
+        let result = try world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",
+                                            "--security", "wpa", "--password-stdin"], stdin: Self.password + "\n")
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("unknown Wi-Fi security"), "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("step 'configure'"), "stderr: \(result.stderr)")
+    }
+
+    @Test func aClaimedDeviceIsFinishedFromTheCloudWithDevice() throws {
+        let world = try SimulatedWorldFixture()
+        let first = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                           "--password-stdin"], stdin: Self.password + "\n")
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let result = try world.particlectl(["provision", "--device", world.serialDeviceID, "--name", "bench-9",
+                                            "--firmware", "functionVar", "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let summary = try summary(result)
+        #expect(steps(summary).map(\.0) == ["validate", "check-cloud", "wait-online", "verify-owner", "rename", "flash"])
+        #expect(summary["name"] as? String == "bench-9")
+        #expect((summary["firmware"] as? [String: Any])?["verified"] as? Bool == true)
+
+        let mixed = try world.particlectl(["provision", "--device", world.serialDeviceID, "--port", world.serialPort])
+        #expect(mixed.status == 2)
+    }
+
+    @Test func aMissedOnlineEventCostsAPollIntervalNotTheTimeout() throws {
+        let world = try SimulatedWorldFixture()
+        try world.setFaults(#"{"lost_events": 1}"#)
+        let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                            "--password-stdin", "--online-timeout", "60", "--json"],
+                                           stdin: Self.password + "\n", timeout: 50)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let waited = (try summary(result)["steps"] as? [[String: Any]])?.first { $0["step"] as? String == "wait-online" }
+        #expect(waited?["detail"] as? String == "online (polled device info)")
+        #expect((waited?["seconds"] as? Double ?? 99) < 10)
+    }
+
+    @Test func sigtermPrintsWhatWasDoneAndWhereItStopped() throws {
+        let world = try SimulatedWorldFixture()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
+        process.arguments = ["provision", "--port", world.serialPort, "--ssid", "HomeNet", "--password-stdin",
+                             "--online-timeout", "60"]
+        process.environment = ProcessInfo.processInfo.environment.merging(world.environment) { $1 }
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let collected = OutputCollector()
+        errors.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, to: .err) }
+        try process.run()
+        input.fileHandleForWriting.write(Data("not the password\n".utf8))
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(30)
+        while !collected.contents.1.contains("✓ connect"), process.isRunning, Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGTERM)
+        let stop = Date().addingTimeInterval(15)
+        while process.isRunning, Date() < stop { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        errors.fileHandleForReading.readabilityHandler = nil
+        collected.append(errors.fileHandleForReading.readDataToEndOfFile(), to: .err)
+        let stderr = collected.contents.1
+        #expect(process.terminationStatus == 143, "stderr: \(stderr)")
+        #expect(stderr.contains("""
+            done: validate, identify, check-cloud, claim-code, configure, connect; failed at wait-online (interrupted); \
+            not started: verify-owner
+            """), "stderr: \(stderr)")
+        #expect(stderr.contains("particlectl: step 'wait-online' (waiting for the device to come online) failed: interrupted"))
+    }
+
+    @Test func onATerminalTheWaitShowsElapsedAndRemainingTimeInPlace() throws {
+        let world = try SimulatedWorldFixture()
+        // `script` runs the command with a terminal as its stdout and stderr.
+        let command = [ToolRunner.particlectl, "provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                       "--password-stdin", "--online-timeout", "3"].joined(separator: " ")
+        let result = try ToolRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: "not the password\n",
+                                        environment: world.environment, timeout: 60)
+        #expect(result.status == 4, "output: \(result.stdout)")
+        #expect(result.stdout.contains("\r\u{1B}[K… wait-online: waiting for the device to come online — 1 s elapsed, 2 s left"))
+        // A step's result replaces its running line.
+        #expect(result.stdout.contains("\r\u{1B}[K✓ connect: device is joining 'HomeNet'"))
+        #expect(!result.stdout.contains("… connect: leaving listening mode\r\n"))
+    }
+
+    @Test func rerunAfterSuccessSkipsWhatIsDoneAndReleasesTheDevice() throws {
         let world = try SimulatedWorldFixture()
         let first = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--firmware", "functionVar", "--json"],
@@ -92,9 +267,12 @@ struct ProvisionTests {
         let outcomes = Dictionary(uniqueKeysWithValues: steps(try summary(again)))
         #expect(outcomes["claim-code"] == "skipped")
         #expect(outcomes["configure"] == "skipped")
-        #expect(outcomes["wait-online"] == "skipped")
+        // It answered in listening mode, so it is let go again rather than left there.
+        #expect(outcomes["connect"] == "done")
+        #expect(outcomes["wait-online"] == "done")
         #expect(outcomes["flash"] == "skipped")
         #expect(outcomes["verify-owner"] == "done")
+        #expect((try summary(again)["firmware"] as? [String: Any])?["firmware"] as? String == "functionVar")
     }
 
     @Test func silentDeviceFailsAtIdentifyWithTimeout() throws {
@@ -117,6 +295,8 @@ struct ProvisionTests {
                                              "--password-stdin"], stdin: Self.password + "\n", timeout: 90)
         #expect(limited.status == 1)
         #expect(limited.stderr.contains("HTTP 429"))
+        // Each back-off says how long it waits.
+        #expect(limited.stderr.contains("rate limited by the cloud (HTTP 429): waiting 0.0 s before retry 1"))
         #expect(limited.stderr.contains("step '"))
         try world.setFaults("{}")
         let rerun = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
@@ -125,12 +305,8 @@ struct ProvisionTests {
     }
 
     @Test func flashShowsCompileErrorsWithTheCompilersLines() throws {
-        let world = try SimulatedWorldFixture()
-        let provisioned = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
-                                                 "--password-stdin"], stdin: Self.password + "\n")
-        #expect(provisioned.status == 0, "stderr: \(provisioned.stderr)")
-        let source = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).cpp")
-        try "void setup() {}\n#error sensor pin not defined\nvoid loop() {}\n".write(to: source, atomically: true, encoding: .utf8)
+        let world = try provisionedWorld()
+        let source = try sourceFile("void setup() {}\n#error sensor pin not defined\nvoid loop() {}\n")
         defer { try? FileManager.default.removeItem(at: source) }
         let result = try world.particlectl(["firmware", "flash", world.serialDeviceID, source.path, "--verify"])
         #expect(result.status == 1)
@@ -140,6 +316,29 @@ struct ProvisionTests {
         let fixed = try world.particlectl(["firmware", "flash", world.serialDeviceID, "functionVar", "--verify"])
         #expect(fixed.status == 0, "stderr: \(fixed.stderr)")
         #expect(fixed.stdout == "functionVar flashed and verified on \(world.serialDeviceID)\n")
+    }
+
+    @Test func firmwareFlashJSONOnFailure() throws {
+        let world = try provisionedWorld()
+        let source = try sourceFile("#error nope\n")
+        defer { try? FileManager.default.removeItem(at: source) }
+        let result = try world.particlectl(["firmware", "flash", world.serialDeviceID, source.path, "--verify", "--json"])
+        #expect(result.status == 1)
+        let object = try summary(result)
+        #expect(object["device"] as? String == world.serialDeviceID)
+        #expect(object["verified"] as? Bool == false)
+        #expect(object["exit_code"] as? Int == 1)
+        #expect(object["failed_step"] as? String == "upload")
+        #expect((object["error"] as? String)?.hasPrefix("the firmware did not compile") == true)
+        #expect(result.stderr.contains("particlectl: the firmware did not compile"))
+        // A device the account does not have (the cloud answers 403) fails at `resolve`, with the same object.
+        let unknown = try world.particlectl(["firmware", "flash", "no_such_device", "functionVar", "--json"])
+        #expect(unknown.status == 1)
+        let missing = try summary(unknown)
+        #expect(missing["exit_code"] as? Int == 1)
+        #expect(missing["failed_step"] as? String == "resolve")
+        #expect(missing["device"] as? String == "no_such_device")
+        #expect(missing["firmware"] as? String == "functionVar")
     }
 
     @Test func withoutAnEventStreamItPollsTheDeviceInfo() throws {
@@ -159,9 +358,14 @@ struct ProvisionTests {
                                            stdin: Self.password + "\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let summary = try summary(result)
-        #expect(steps(summary).map(\.0).prefix(3) == ["identify", "check-cloud", "import"])
+        #expect(steps(summary).map(\.0).prefix(4) == ["validate", "identify", "check-cloud", "import"])
         #expect(steps(summary).first { $0.0 == "import" }?.1 == "done")
         #expect(summary["owner"] as? String == "dev@example.com")
+        // Not named or flashed by this run: the name and firmware it has, not null.
+        #expect(summary["name"] as? String == "device_\(world.softAPDeviceID.suffix(6))")
+        let firmware = try #require(summary["firmware"] as? [String: Any])
+        #expect(firmware["verified"] as? Bool == false)
+        #expect(firmware["functions"] as? [String] == [])
         let listed = try world.particlectl(["cloud", "devices", "--product", "widget-fleet", "--json"])
         #expect(listed.status == 0, "stderr: \(listed.stderr)")
         #expect(listed.stdout.contains(world.softAPDeviceID))
@@ -229,6 +433,24 @@ struct ProvisionTests {
         #expect(missing.stderr == "particlectl: no bundled firmware named blink (bundled: functionVar, functionVarPub)\n")
     }
 
+    @Test func simAllRunsSeveralDevicesEachOnItsOwnPty() throws {
+        let sim = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--devices", "3", "--json", "--duration", "30"])
+        defer { sim.stop() }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try sim.firstLine().utf8)) as? [String: Any])
+        #expect(object["wifi_password"] as? String == Self.password)
+        let devices = try #require(object["serial_devices"] as? [[String: String]])
+        #expect(devices.count == 3)
+        #expect(Set(devices.compactMap { $0["port"] }).count == 3)
+        #expect(Set(devices.compactMap { $0["device_id"] }).count == 3)
+        #expect(devices.compactMap { $0["serial_number"] } == ["SIMARGON00001", "SIMARGON00002", "SIMARGON00003"])
+        for device in devices {
+            let identify = try ToolRunner.particlectl(["serial", "identify", "--port", device["port"] ?? "", "--json"])
+            #expect(identify.status == 0, "stderr: \(identify.stderr)")
+            #expect(identify.stdout.contains(device["device_id"] ?? "?"))
+            #expect(identify.stdout.contains(device["serial_number"] ?? "?"))
+        }
+    }
+
     @Test func provisionWithoutATokenExitsFive() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
         let result = try ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
@@ -237,5 +459,17 @@ struct ProvisionTests {
                                                               "PARTICLE_AUTH": "", "PARTICLE_API_URL": "http://127.0.0.1:9"])
         #expect(result.status == 5)
         #expect(result.stderr.contains("particlectl login"))
+
+        // With --json, a failure before the first step is the same object, empty, with the error.
+        let json = try ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
+                                               "--password-stdin", "--json"], stdin: "x\n",
+                                              environment: ["XDG_CONFIG_HOME": home.path, "HOME": home.path,
+                                                            "PARTICLE_AUTH": "", "PARTICLE_API_URL": "http://127.0.0.1:9"])
+        #expect(json.status == 5)
+        let object = try summary(json)
+        #expect(object["exit_code"] as? Int == 5)
+        #expect(object["failed_step"] is NSNull)
+        #expect(object["device_id"] is NSNull)
+        #expect(object["steps"] as? [Any] != nil)
     }
 }

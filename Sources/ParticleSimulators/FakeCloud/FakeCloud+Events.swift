@@ -83,6 +83,10 @@ extension FakeCloud {
     public var openStreams: Int { subscribers.count }
 
     func publishEvent(_ event: FakeEvent) {
+        if faults.lostEvents > 0 {
+            faults.lostEvents -= 1
+            return
+        }
         for subscriber in subscribers.values where event.name.hasPrefix(subscriber.prefix) {
             let visible: Bool
             switch subscriber.scope {

@@ -161,6 +161,8 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
 
     /// The size of an oversized reply: 17 MiB, over particlectl's 16 MiB limit.
     public static let oversizedReplyBytes = 17 << 20
+    /// The next N published events reach no subscriber (lost, as with a stream that dropped and reconnected).
+    public var lostEvents: Int = 0
 
     public init() {}
 
@@ -174,6 +176,7 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         case streamErrors = "stream_errors"
         case stallBodies = "stall_bodies"
         case oversizedReplies = "oversized_replies"
+        case lostEvents = "lost_events"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -187,5 +190,6 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         streamErrors = try container.decodeIfPresent(Int.self, forKey: .streamErrors) ?? 0
         stallBodies = try container.decodeIfPresent(Int.self, forKey: .stallBodies) ?? 0
         oversizedReplies = try container.decodeIfPresent(Int.self, forKey: .oversizedReplies) ?? 0
+        lostEvents = try container.decodeIfPresent(Int.self, forKey: .lostEvents) ?? 0
     }
 }

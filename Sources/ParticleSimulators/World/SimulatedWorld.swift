@@ -11,11 +11,46 @@ public final class SimulatedWorld: @unchecked Sendable {
         public var cloudPort = 0
         public var serialPlatform: SimulatedPlatform = .argon
         public var serialDeviceID = "e00fce68a1b2c3d4e5f60718"
+        /// How many serial devices, each on its own pty with its own ID, serial number and MAC (the first keeps
+        /// `serialDeviceID`).
+        public var serialDevices = 1
         public var softAPDeviceID = "3a001d000c47343432313031"
         public var networks = SimulatedWiFiNetwork.defaults
         /// How long a device takes to "join" the network and reach the cloud.
         public var joinDelay: Double = 0.3
         public init() {}
+
+        /// The serial devices' identities: distinct IDs, serial numbers and MACs, stable from run to run.
+        public var serialIdentities: [SerialIdentity] {
+            (0..<max(1, serialDevices)).map { index in
+                let id = index == 0 ? serialDeviceID
+                    : String(serialDeviceID.prefix(18)) + String(format: "%06x", 0xD00000 + index)
+                return SerialIdentity(
+                    deviceID: id, serialNumber: "SIM\(serialPlatform.name.uppercased())" + String(format: "%05d", index + 1),
+                    mac: String(format: "6c:0b:84:5a:%02x:%02x", (index >> 8) & 0xff, index & 0xff))
+            }
+        }
+    }
+
+    /// Who one simulated serial device is.
+    public struct SerialIdentity: Sendable, Equatable {
+        public var deviceID: String
+        public var serialNumber: String
+        public var mac: String
+    }
+
+    /// One serial device as `sim all` prints it.
+    public struct SerialEndpoint: Sendable, Codable, Equatable {
+        public var port: String
+        public var deviceID: String
+        public var serialNumber: String
+        public var platform: String
+
+        enum CodingKeys: String, CodingKey {
+            case port, platform
+            case deviceID = "device_id"
+            case serialNumber = "serial_number"
+        }
     }
 
     /// Where everything listens, for printing and for tests.
@@ -28,6 +63,10 @@ public final class SimulatedWorld: @unchecked Sendable {
         public var softAPHTTP: String
         public var softAPDeviceID: String
         public var ssid: String
+        /// The password of `ssid` (a simulated network: printed so a rehearsal can use it).
+        public var wifiPassword: String?
+        /// Every serial device (the first is also `serialPort`/`serialDeviceID`).
+        public var serialDevices: [SerialEndpoint]
 
         enum CodingKeys: String, CodingKey {
             case cloudURL = "cloud_url"
@@ -38,6 +77,8 @@ public final class SimulatedWorld: @unchecked Sendable {
             case softAPHTTP = "softap_http"
             case softAPDeviceID = "softap_device_id"
             case ssid
+            case wifiPassword = "wifi_password"
+            case serialDevices = "serial_devices"
         }
     }
 
@@ -47,7 +88,7 @@ public final class SimulatedWorld: @unchecked Sendable {
     public let configuration: Configuration
     public let cloud: FakeCloud
     private var server: FakeCloudServer.Running?
-    private var device: SimulatedDevice?
+    private var devices: [SimulatedDevice] = []
     private var softAP: SoftAPSimulator?
     private var tasks: [Task<Void, Never>] = []
 
@@ -62,10 +103,12 @@ public final class SimulatedWorld: @unchecked Sendable {
         self.server = server
 
         let home = configuration.networks.first { $0.password != nil } ?? configuration.networks[0]
-        let device = try SimulatedDevice(SimulatedDeviceConfiguration(
-            platform: configuration.serialPlatform, deviceID: configuration.serialDeviceID,
-            visibleNetworks: [VisibleNetwork(ssid: home.ssid, security: .wpa2, cipher: .aes)]))
-        self.device = device
+        let platform = configuration.serialPlatform
+        for identity in configuration.serialIdentities {
+            devices.append(try SimulatedDevice(SimulatedDeviceConfiguration(
+                platform: platform, deviceID: identity.deviceID, mac: identity.mac, serialNumber: identity.serialNumber,
+                visibleNetworks: [VisibleNetwork(ssid: home.ssid, security: .wpa2, cipher: .aes)])))
+        }
 
         var softAPConfiguration = SoftAPSimulator.Configuration()
         softAPConfiguration.tcp = ("127.0.0.1", 0)
@@ -76,22 +119,29 @@ public final class SimulatedWorld: @unchecked Sendable {
         let addresses = try softAP.start()
         self.softAP = softAP
 
-        tasks.append(Task { [cloud, configuration] in
-            await Self.followSerial(device, cloud: cloud, configuration: configuration, log: log)
-        })
+        for device in devices {
+            tasks.append(Task { [cloud, configuration] in
+                await Self.followSerial(device, cloud: cloud, configuration: configuration, log: log)
+            })
+        }
         tasks.append(Task { [cloud, configuration] in
             await Self.followSoftAP(softAP, cloud: cloud, configuration: configuration, log: log)
         })
-        return Endpoints(cloudURL: server.url, serialPort: device.portPath,
-                         serialDeviceID: configuration.serialDeviceID, serialPlatform: configuration.serialPlatform.name,
+        let serial = devices.map {
+            SerialEndpoint(port: $0.portPath, deviceID: $0.configuration.deviceID,
+                           serialNumber: $0.configuration.serialNumber ?? "", platform: platform.name)
+        }
+        return Endpoints(cloudURL: server.url, serialPort: serial[0].port,
+                         serialDeviceID: serial[0].deviceID, serialPlatform: platform.name,
                          softAPTCP: addresses.tcp.map { "\($0.host):\($0.port)" } ?? "",
                          softAPHTTP: addresses.http.map { "\($0.host):\($0.port)" } ?? "",
-                         softAPDeviceID: configuration.softAPDeviceID, ssid: home.ssid)
+                         softAPDeviceID: configuration.softAPDeviceID, ssid: home.ssid, wifiPassword: home.password,
+                         serialDevices: serial)
     }
 
     public func stop() async {
         for task in tasks { task.cancel() }
-        device?.stop()
+        for device in devices { device.stop() }
         softAP?.stop()
         await server?.stop()
     }
@@ -101,7 +151,7 @@ public final class SimulatedWorld: @unchecked Sendable {
                              log: @escaping Log) async {
         var claimCode: String?
         var credentials: WiFiCredentials?
-        let id = configuration.serialDeviceID
+        let id = device.configuration.deviceID
         for await event in device.events {
             switch event {
             case .claimCodeSet(let code):
@@ -120,7 +170,7 @@ public final class SimulatedWorld: @unchecked Sendable {
                     continue
                 }
                 try? await Task.sleep(nanoseconds: UInt64(configuration.joinDelay * 1_000_000_000))
-                _ = await cloud.deviceCameOnline(id: id, platformID: configuration.serialPlatform.id, claimCode: claimCode)
+                _ = await cloud.deviceCameOnline(id: id, platformID: device.configuration.platform.id, claimCode: claimCode)
                 log("serial \(id): joined \(wifi.ssid) and is online in the cloud")
             case .enteredListeningMode:
                 log("serial \(id): listening mode")

@@ -18,9 +18,9 @@ final class SimulatedWorldFixture: @unchecked Sendable {
     init() throws {
         tool = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--json", "--duration", "120"])
         let line = try tool.firstLine()
-        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String] ?? [:]
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
         func field(_ key: String) throws -> String {
-            guard let value = object[key] else { throw BackgroundToolError(message: "sim all printed no \(key): \(line)") }
+            guard let value = object[key] as? String else { throw BackgroundToolError(message: "sim all printed no \(key): \(line)") }
             return value
         }
         cloudURL = try field("cloud_url")

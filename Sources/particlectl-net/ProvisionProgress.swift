@@ -1,0 +1,192 @@
+import Dispatch
+import Foundation
+import Glibc
+import ParticleCore
+import ParticleProvisioning
+import ParticleCLISupport
+
+/// Human progress lines for workflows, on stderr: each step once. On a terminal the running step's line is updated
+/// in place (elapsed and remaining time during long waits) and replaced by its result; piped, only results are
+/// written, plus one line per 10 s of a long wait.
+final class ProgressPrinter: @unchecked Sendable {
+    private let enabled: Bool
+    private let inPlace: Bool
+    private let lock = NSLock()
+    /// The running step's line, shown on a terminal without a newline.
+    private var pending: String?
+    private var lastWaitLine = -1
+
+    init(enabled: Bool, inPlace: Bool = isatty(STDERR_FILENO) == 1) {
+        self.enabled = enabled
+        self.inPlace = inPlace
+    }
+
+    func show(_ event: ProgressEvent) {
+        guard enabled else { return }
+        lock.withLock {
+            switch event {
+            case .started(let step):
+                lastWaitLine = -1
+                if inPlace { showPending("… \(step.rawValue): \(step.doing)") }
+            case .finished(let report):
+                let mark = report.outcome == .done ? "✓" : "–"
+                let skipped = report.outcome == .skipped ? "skipped, " : ""
+                writeLine("\(mark) \(report.step.rawValue): \(skipped)\(report.detail) (\(Self.format(report.seconds)))")
+                pending = nil
+            case .note(let line):
+                let current = pending
+                writeLine("    \(line)")
+                if let current { showPending(current) }
+            case .waiting(let step, let elapsed, let remaining):
+                let line = "… \(step.rawValue): \(step.doing) — \(Int(elapsed)) s elapsed, \(Int(remaining.rounded(.up))) s left"
+                if inPlace {
+                    showPending(line)
+                } else if Int(elapsed) >= 5, Int(elapsed) / 10 != lastWaitLine {
+                    lastWaitLine = Int(elapsed) / 10
+                    write(line + "\n")
+                }
+            }
+        }
+    }
+
+    /// "done: …; failed at …; not started: …", after a failure or an interruption.
+    func failed(_ error: ProvisioningError) {
+        let done = error.summary.steps.map { "\($0.step.rawValue)\($0.outcome == .skipped ? " (skipped)" : "")" }
+        let line = "done: \(done.isEmpty ? "nothing" : done.joined(separator: ", ")); failed at \(error.step.rawValue)"
+            + "\(error.isInterrupted ? " (interrupted)" : ""); not started: "
+            + (error.notStarted.isEmpty ? "nothing" : error.notStarted.map(\.rawValue).joined(separator: ", "))
+        lock.withLock {
+            if inPlace, pending != nil { write("\r\u{1B}[K") }
+            pending = nil
+            write(line + "\n")
+        }
+    }
+
+    /// Clears the in-place line (a workflow without step results ends).
+    func clear() {
+        lock.withLock {
+            if inPlace, pending != nil { write("\r\u{1B}[K") }
+            pending = nil
+        }
+    }
+
+    /// Runs `body` (a prompt, a message) with the in-place line cleared, then shows it again.
+    func pausing<T>(_ body: () throws -> T) rethrows -> T {
+        let current: String? = lock.withLock {
+            if inPlace, pending != nil { write("\r\u{1B}[K") }
+            return pending
+        }
+        defer { if let current { lock.withLock { showPending(current) } } }
+        return try body()
+    }
+
+    private func showPending(_ line: String) {
+        pending = line
+        write("\r\u{1B}[K" + line)
+    }
+
+    private func writeLine(_ line: String) {
+        write((inPlace && pending != nil ? "\r\u{1B}[K" : "") + line + "\n")
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func summary(_ summary: ProvisioningSummary) -> String {
+        var lines = ["Provisioned \(summary.deviceID ?? "?") in \(format(summary.seconds))"]
+        lines.append("  platform:  \(summary.platform ?? "unknown")")
+        if let version = summary.deviceOS { lines.append("  Device OS: \(version)") }
+        if let mac = summary.mac { lines.append("  MAC:       \(mac)") }
+        if let serial = summary.serialNumber { lines.append("  serial:    \(serial)") }
+        lines.append("  owner:     \(summary.owner ?? "-")")
+        if let name = summary.name { lines.append("  name:      \(name)") }
+        if let product = summary.product { lines.append("  product:   \(product)") }
+        if let firmware = summary.firmware {
+            lines.append("  firmware:  \(firmware.firmware)\(firmware.verified ? " (verified)" : "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
+}
+
+/// SIGINT and SIGTERM call `onSignal` (once each) instead of ending the process, so a workflow can stop cleanly and
+/// say what it got done; `stop()` restores the default handling.
+final class InterruptWatch: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var received: Int32?
+
+    /// The signal that arrived last, if any.
+    static var lastSignal: Int32? { lock.withLock { received } }
+
+    nonisolated(unsafe) private static var active = false
+
+    init(_ onSignal: @escaping @Sendable () -> Void) {
+        InterruptWatch.lock.withLock { InterruptWatch.active = true }
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                InterruptWatch.lock.withLock { InterruptWatch.received = number }
+                onSignal()
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        InterruptWatch.lock.withLock { InterruptWatch.active = false }
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+
+    /// Runs `body` (a blocking prompt, which cancellation cannot reach) with the signals' default action: Ctrl-C at
+    /// a prompt ends the process as it always did.
+    static func withDefaultHandling<T>(_ body: () throws -> T) rethrows -> T {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        defer {
+            if lock.withLock({ active }) {
+                signal(SIGINT, SIG_IGN)
+                signal(SIGTERM, SIG_IGN)
+            }
+        }
+        return try body()
+    }
+}
+
+/// Turns the cloud client's retry transcript into a progress line when the cloud rate-limits (HTTP 429), so a long
+/// back-off says how long it waits.
+final class BackOffNotice: @unchecked Sendable {
+    private let printer: ProgressPrinter
+    private let lock = NSLock()
+    private var lastStatus = ""
+
+    init(printer: ProgressPrinter) { self.printer = printer }
+
+    /// `429 GET /v1/…` then `retry 1 in 2.0 s`.
+    func observe(_ line: String) {
+        let words = line.split(separator: " ")
+        if words.first == "retry", words.count >= 4 {
+            let limited = lock.withLock { lastStatus == "429" }
+            if limited {
+                printer.show(.note("rate limited by the cloud (HTTP 429): waiting \(words[3]) s before retry \(words[1])"))
+            }
+        } else if let first = words.first, first.count == 3, first.allSatisfy(\.isNumber) {
+            lock.withLock { lastStatus = String(first) }
+        }
+    }
+}
+
+extension FailureFields {
+    /// From any error: a `ParticleError`'s line and exit code, else its description and exit 1.
+    init(error: any Error, step: String?) {
+        let reported = error as? any ParticleError
+        self.init(error: reported?.message ?? String(describing: error),
+                  exitCode: (reported?.exitStatus ?? .remoteError).rawValue, failedStep: step)
+    }
+}
