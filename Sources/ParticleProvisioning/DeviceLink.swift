@@ -168,11 +168,7 @@ public struct SoftAPLink: DeviceLink {
             security = mapped
         } else {
             // Take security and channel from the device's own scan, as the mobile apps do.
-            let networks = try await client.scan()
-            guard let network = networks.filter({ $0.ssid == settings.ssid }).max(by: { $0.rssi < $1.rssi }) else {
-                throw UserError(.notFound,
-                    "the device does not see the network '\(settings.ssid)'; check the name or pass --security")
-            }
+            let network = try await client.findNetwork(ssid: settings.ssid)
             security = network.security
             channel = network.channel
         }

@@ -78,6 +78,15 @@ public struct SoftAPClient: Sendable {
         return try SoftAPReplyDecoder.networks(reply)
     }
 
+    /// The security and channel of `ssid` as the device sees it: the strongest scan entry with exactly that name (the
+    /// way the mobile setup apps decide). Throws `.networkNotFound` when the device does not see it.
+    public func findNetwork(ssid: String) async throws(SoftAPError) -> SoftAPNetwork {
+        guard let match = try await scan().filter({ $0.ssid == ssid }).max(by: { $0.rssi < $1.rssi }) else {
+            throw .networkNotFound(ssid: ssid)
+        }
+        return match
+    }
+
     /// `set cc`: the claim code the device hands the cloud when it first connects. Checked before sending: 1 to 63
     /// bytes, no `"` or `\` (the device stores the value without unescaping).
     public func setClaimCode(_ code: String) async throws(SoftAPError) {

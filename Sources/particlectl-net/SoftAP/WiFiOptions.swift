@@ -100,10 +100,7 @@ struct WiFiOptions: ParsableArguments {
         if let network = prepared.network { return (network.security, network.channel) }
         let shown = UntrustedText.escaped(ssid)
         progress("Scanning for \(shown)…")
-        let networks = try await client.scan()
-        guard let match = networks.filter({ $0.ssid == ssid }).max(by: { $0.rssi < $1.rssi }) else {
-            throw SoftAPError.networkNotFound(ssid: ssid)
-        }
+        let match = try await client.findNetwork(ssid: ssid)
         progress("Found \(shown): \(match.security.name), channel \(match.channel), \(match.rssi) dBm")
         return (match.security, match.channel)
     }
