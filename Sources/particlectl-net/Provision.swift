@@ -5,6 +5,7 @@ import ParticleCore
 import ParticleFirmware
 import ParticleHardware
 import ParticleProvisioning
+import ParticleSerial
 import ParticleSoftAP
 import ParticleCLISupport
 
@@ -254,7 +255,7 @@ struct ProvisionFailure: ParticleError {
     var exitStatus: ExitStatus { error.exitStatus }
 
     var message: String {
-        let failed = "step '\(error.step.rawValue)' (\(error.step.doing)) failed: \(error.cause)"
+        let failed = "step '\(error.step.rawValue)' (\(error.step.doing)) failed: \(cause)"
         switch error.resume {
         case .rerun:
             return failed + "; rerun the same command to continue — steps already done are skipped"
@@ -267,6 +268,27 @@ struct ProvisionFailure: ParticleError {
             return failed + "; the device is claimed and online — finish with `\(command.joined(separator: " "))`"
         case .fixCause:
             return failed
+        }
+    }
+}
+
+extension ProvisionFailure {
+    /// The library's line, with this command's option where the device asked for something not given.
+    var cause: String {
+        guard var dialogue = error.underlying as? ListeningModeError,
+              case .dialogue(.missing(let prompt)) = dialogue.kind else { return error.cause }
+        dialogue.advice = Self.advice(for: prompt)
+        return dialogue.message
+    }
+
+    /// `provision` answers the SSID, security and password prompts; other prompts (cipher choice, enterprise
+    /// settings) mean a network it does not set up.
+    static func advice(for prompt: ListeningModePrompt) -> String {
+        switch prompt {
+        case .ssid: "pass --ssid"
+        case .security, .securityWithEnterprise: "pass --security"
+        case .password: "pass the password with --password-stdin or at the prompt"
+        default: "provision sets up open, WEP and WPA/WPA2/WPA3 personal networks only; use `particlectl serial wifi` for this one, then rerun provision"
         }
     }
 }

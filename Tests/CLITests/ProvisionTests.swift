@@ -451,6 +451,19 @@ struct ProvisionTests {
         }
     }
 
+    /// The device asks for something not given: the line names `provision`'s own option, never one of `serial wifi`'s.
+    @Test func aMissingValueIsAskedForWithProvisionsOwnOption() throws {
+        let world = try SimulatedWorldFixture()
+        let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "NotInTheScan",
+                                            "--password-stdin"], stdin: Self.password + "\n")
+        #expect(result.status == 2, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("asks for the security type, but none was given — pass --security;"),
+                "stderr: \(result.stderr)")
+        // Progress lines come first; the error is the one last line.
+        #expect(result.stderr.split(separator: "\n").last?.hasPrefix("particlectl: step 'configure'") == true,
+                "stderr: \(result.stderr)")
+    }
+
     @Test func provisionWithoutATokenExitsFive() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
         let result = try ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",

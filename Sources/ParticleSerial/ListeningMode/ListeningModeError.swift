@@ -44,6 +44,9 @@ public struct ListeningModeError: ParticleError, Equatable {
     public var seconds: Double
     /// Set when the failure happened inside a dialogue that had to be closed.
     public var closure: Closure?
+    /// What the caller's user can do about a `.missing` value, in the caller's own terms (a command-line tool names
+    /// its option, a station its profile key). The library knows *what* is missing (`kind`), not how it is given.
+    public var advice: String?
 
     public init(_ kind: Kind, port: String, seconds: Double, closure: Closure? = nil) {
         self.kind = kind
@@ -86,7 +89,7 @@ public struct ListeningModeError: ParticleError, Equatable {
         case .dialogue(.unexpected(let prompt)):
             return "the device on \(port) asked for \(prompt.summary), which this command does not answer — check the device type and retry"
         case .dialogue(.missing(let prompt)):
-            return "the device on \(port) asks for \(prompt.summary), but none was given — pass \(Self.option(for: prompt))"
+            return "the device on \(port) asks for \(prompt.summary), but none was given — \(advice ?? "give it and retry")"
         case .dialogue(.saveFailed(let line)):
             return "the device on \(port) could not save the credentials (\"\(UntrustedText.escaped(line))\") — check the security type and the password length, then retry"
         case .dialogue(.unsupported(let reason)):
@@ -108,23 +111,6 @@ public struct ListeningModeError: ParticleError, Equatable {
             return "interrupted during the dialogue with the device on \(port)"
         case .gaveUp(let reason, _):
             return reason
-        }
-    }
-
-    /// The option (or input) that supplies what `prompt` asks for.
-    public static func option(for prompt: ListeningModePrompt) -> String {
-        switch prompt {
-        case .ssid: "--ssid"
-        case .security, .securityWithEnterprise: "--security"
-        case .cipher: "--cipher"
-        case .password: "the password on stdin (--password-stdin)"
-        case .eapType: "--eap"
-        case .username: "--username"
-        case .outerIdentity: "--outer-identity"
-        case .clientCertificate: "--client-cert FILE"
-        case .privateKey: "--private-key FILE"
-        case .rootCA: "--root-ca FILE"
-        case .claimCode: "--code"
         }
     }
 

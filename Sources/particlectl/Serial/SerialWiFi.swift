@@ -88,9 +88,14 @@ struct SerialWiFi: ParsableCommand {
         client.shouldStop = { signals.received }
         let interactive = Prompt.isInteractive && !passwordStdin
         let typed = TypedAnswers(credentials)
-        try client.configureWiFi(credentials) { prompt in
-            guard interactive else { return nil }
-            return try Self.askUntilValid(prompt, given: typed)
+        do {
+            try client.configureWiFi(credentials) { prompt in
+                guard interactive else { return nil }
+                return try Self.askUntilValid(prompt, given: typed)
+            }
+        } catch var error as ListeningModeError {
+            if case .dialogue(.missing(let prompt)) = error.kind { error.advice = "pass \(Self.option(for: prompt))" }
+            throw error
         }
         if output.json {
             Terminal.write(JSONOutput.line(WiFiJSON(port: client.path, saved: true, ssid: credentials.ssid)))
@@ -99,12 +104,29 @@ struct SerialWiFi: ParsableCommand {
         }
     }
 
+    /// This command's option (or input) that supplies what `prompt` asks for.
+    static func option(for prompt: ListeningModePrompt) -> String {
+        switch prompt {
+        case .ssid: "--ssid"
+        case .security, .securityWithEnterprise: "--security"
+        case .cipher: "--cipher"
+        case .password: "the password on stdin (--password-stdin)"
+        case .eapType: "--eap"
+        case .username: "--username"
+        case .outerIdentity: "--outer-identity"
+        case .clientCertificate: "--client-cert FILE"
+        case .privateKey: "--private-key FILE"
+        case .rootCA: "--root-ca FILE"
+        case .claimCode: "`particlectl serial claim --code`"
+        }
+    }
+
     /// Asks at the terminal for what the device asks and the flags did not give; a typo (an unknown choice, a
     /// control character) is said and asked again, so the device only ever gets a valid answer.
     static func askUntilValid(_ prompt: ListeningModePrompt, given typed: TypedAnswers? = nil) throws -> String? {
         guard let question = question(for: prompt) else { return nil }
         while true {
-            var answer = try Prompt.ask(question, secret: prompt == .password, hint: "pass \(ListeningModeError.option(for: prompt))")
+            var answer = try Prompt.ask(question, secret: prompt == .password, hint: "pass \(option(for: prompt))")
             // Choices are sent by their canonical name ("WPA2" is "wpa2").
             if [.security, .securityWithEnterprise, .cipher, .eapType].contains(prompt) { answer = answer.lowercased() }
             if let problem = problem(with: answer, for: prompt) ?? typed?.problem(with: answer, for: prompt) {
