@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import ParticleCore
-import Synchronization
+import ParticleCLISupport
 import ParticleSerial
 import ParticleSimulators
 
@@ -68,7 +68,7 @@ struct SimDevice: AsyncParsableCommand {
             platform: SimulatedPlatform.named(platform) ?? .photon, deviceID: id, mac: mac, osVersion: osVersion,
             serialNumber: serialNumber, claimed: claimed, visibleNetworks: visible.compactMap(VisibleNetwork.init(argument:)),
             faults: Set(fault.compactMap(SimulatedFault.init(rawValue:))), scanMilliseconds: scanMs)
-        let signals = SimulatorStopSignals()
+        let signals = StopSignals()
         let device: SimulatedDevice
         do {
             device = try SimulatedDevice(configuration)
@@ -112,23 +112,4 @@ struct SimDevice: AsyncParsableCommand {
         let name = fields.removeValue(forKey: "event") ?? ""
         return (["event: \(name)"] + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
     }
-}
-
-/// Set by the SIGINT/SIGTERM handler; polled by the loop so the port is closed cleanly and the exit code is 0.
-private let stopFlagSimulatorStopSignals = Atomic<Bool>(false)
-
-/// SIGINT and SIGTERM end the loop instead of the process.
-struct SimulatorStopSignals {
-    init() {
-        signal(SIGINT) { _ in stopFlagSimulatorStopSignals.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in stopFlagSimulatorStopSignals.store(true, ordering: .relaxed) }
-        // A parent may have started us with these signals blocked (the mask is inherited): take them back.
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
-    }
-
-    var received: Bool { stopFlagSimulatorStopSignals.load(ordering: .relaxed) }
 }

@@ -4,7 +4,7 @@ import Glibc
 import ParticleCore
 import ParticleSimulators
 import ParticleSoftAP
-import Synchronization
+import ParticleCLISupport
 
 /// `particlectl sim softap`: a simulated Photon/P1 in listening mode, serving SoftAP setup on raw TCP and HTTP.
 struct SimSoftAP: AsyncParsableCommand {
@@ -90,7 +90,7 @@ struct SimSoftAP: AsyncParsableCommand {
         configuration.httpChunkTerminator = !httpNoTerminator
 
         let simulator = try SoftAPSimulator(configuration: configuration)
-        let stop = SoftAPStopSignals()
+        let stop = StopSignals()
         let (tcpAddress, httpAddress) = try simulator.start()
         let id = simulator.device.deviceID.lowercased()
         if json {
@@ -152,16 +152,4 @@ struct SimSoftAP: AsyncParsableCommand {
         let name = fields.removeFirst().1
         return (["event: \(name)"] + fields.map { "\($0.0)=\($0.1)" }).joined(separator: " ")
     }
-}
-
-private let softAPStopFlag = Atomic<Bool>(false)
-
-/// SIGINT and SIGTERM end the serving loop so sockets close cleanly and the exit code is 0.
-private struct SoftAPStopSignals {
-    init() {
-        signal(SIGINT) { _ in softAPStopFlag.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in softAPStopFlag.store(true, ordering: .relaxed) }
-    }
-
-    var received: Bool { softAPStopFlag.load(ordering: .relaxed) }
 }
