@@ -1,3 +1,4 @@
+import ParticleCore
 import ParticleSerial
 import ParticleSoftAP
 
@@ -120,7 +121,7 @@ public enum DeviceNameRule {
         if !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
             return "the device name '\(name.prefix(63))' may only contain letters, digits, _ and -"
         }
-        if name.utf8.count == 24 && name.allSatisfy(\.isHexDigit) {
+        if DeviceID.isValid(name) {
             return "the device name '\(name)' would read as a device ID (24 hexadecimal digits)"
         }
         return nil

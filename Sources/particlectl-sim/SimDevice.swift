@@ -53,7 +53,7 @@ struct SimDevice: AsyncParsableCommand {
         guard SimulatedPlatform.named(platform) != nil else {
             throw ValidationError("unknown --platform \(platform); use one of \(SimulatedPlatform.all.map(\.name).joined(separator: ", "))")
         }
-        guard id.utf8.count == 24, id.allSatisfy(\.isHexDigit) else { throw ValidationError("--id must be 24 hex digits") }
+        guard DeviceID.isValid(id) else { throw ValidationError("--id must be 24 hex digits") }
         for item in visible where VisibleNetwork(argument: item) == nil {
             throw ValidationError("--ssid-visible \(item): expected NAME:SECURITY:CIPHER, e.g. Bench:wpa2:aes")
         }

@@ -22,7 +22,7 @@ public struct DeviceReference: Sendable, Equatable, CustomStringConvertible {
 
     /// True for exactly 24 hexadecimal digits.
     public static func isDeviceID(_ text: String) -> Bool {
-        text.utf8.count == 24 && text.allSatisfy(\.isHexDigit)
+        DeviceID.isValid(text)
     }
 
     public var isID: Bool { Self.isDeviceID(value) }

@@ -1,3 +1,4 @@
+import ParticleCore
 import Foundation
 
 /// A reply to one of the read-only commands.
@@ -164,8 +165,7 @@ public struct ReplyDecoder: Sendable {
     // MARK: - Field parsers
 
     static func deviceID(_ text: Substring) throws(MalformedReply) -> String {
-        let id = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard id.utf8.count == 24, id.utf8.allSatisfy(isHexDigit) else {
+        guard let id = DeviceID.normalized(text.trimmingCharacters(in: .whitespaces)) else {
             throw MalformedReply(reason: "the device ID is not 24 hex digits")
         }
         return id

@@ -1,3 +1,4 @@
+import ParticleCore
 import Foundation
 
 extension FakeCloud {
@@ -82,7 +83,7 @@ extension FakeCloud {
     /// `POST /v1/products/:p/devices` `id=…` (IDs only; serial numbers, IMEIs and files are not modelled).
     func importDevice(_ request: FakeRequest, _ product: FakeProduct) -> FakeReply {
         let id = (request.fields.values["id"] ?? "").lowercased()
-        guard id.count == 24, id.allSatisfy(\.isHexDigit) else {
+        guard DeviceID.isValid(id) else {
             return .json(200, ["updated": 0, "nonmemberDeviceIds": [], "invalidDeviceIds": [id]])
         }
         if let index = data.devices.firstIndex(where: { $0.id == id }) {

@@ -1,3 +1,4 @@
+import ParticleCore
 import Foundation
 
 extension FakeCloud {
@@ -51,7 +52,7 @@ extension FakeCloud {
 
     /// A simulated device reports "device <id> (platform <n>) joined Wi-Fi with claim code <c>".
     public func deviceCameOnline(id: String, platformID: Int?, claimCode: String?, name: String? = nil) -> FakeDevice? {
-        guard id.count == 24, id.allSatisfy(\.isHexDigit) else { return nil }
+        guard DeviceID.isValid(id) else { return nil }
         let index: Int
         if let existing = data.devices.firstIndex(where: { $0.id == id }) {
             index = existing

@@ -1,3 +1,4 @@
+import ParticleCore
 /// Typed SoftAP replies, decoded from the JSON the device sends. Pure: no I/O.
 
 /// `device-id`: the device ID (lower-cased; the device sends upper-case) and whether it is claimed (`c` is a string).
@@ -38,8 +39,7 @@ public enum SoftAPReplyDecoder {
 
     public static func deviceInfo(_ json: JSONValue) throws(SoftAPError) -> SoftAPDeviceInfo {
         guard let id = json["id"]?.stringValue else { throw malformed(.deviceID, "no string \"id\"") }
-        let lower = id.lowercased()
-        guard lower.utf8.count == 24, lower.utf8.allSatisfy({ hexDigit($0) != nil }) else {
+        guard let lower = DeviceID.normalized(id) else {
             throw malformed(.deviceID, "\"id\" is not 24 hex digits")
         }
         // `c` is a string on every firmware; accept a number too rather than misreport a claimed device.
