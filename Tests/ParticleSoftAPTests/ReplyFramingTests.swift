@@ -1,3 +1,4 @@
+import ParticleCore
 import ParticleSoftAP
 import Testing
 

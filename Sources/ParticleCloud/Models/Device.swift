@@ -1,3 +1,4 @@
+import ParticleCore
 /// A device as `GET /v1/devices[/:id]` describes it. Only `id` is certain; everything else may be absent.
 public struct Device: Codable, Equatable, Sendable {
     public var id: String

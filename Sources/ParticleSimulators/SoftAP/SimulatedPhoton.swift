@@ -1,3 +1,4 @@
+import ParticleCore
 import ParticleSoftAP
 
 /// The SoftAP command handlers of a Photon/P1 on Device OS ≥ 0.7.0, as plain state and functions (no sockets).

@@ -1,3 +1,4 @@
+import ParticleCore
 import ParticleSoftAP
 
 /// A Wi-Fi network "in range" of the simulated Photon: what `scan-ap` reports, and what joining it needs.

@@ -1,3 +1,4 @@
+import ParticleCore
 /// Decides when a SoftAP reply is complete, from whatever bytes have arrived so far. Pure: the transport feeds it.
 ///
 /// The device does not always close the connection (firmware bug #1252 leaves the first TCP connection open) and old

@@ -1,3 +1,4 @@
+import ParticleCore
 import Foundation
 
 /// One SoftAP command: its name (also the HTTP path) and its JSON body, if any.
