@@ -23,7 +23,10 @@ build: deps
 # The README's test command: every test suite (unit, end-to-end through the built executables, umockdev).
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip ListeningModeSession
+	@# Timed bounds (16 concurrent dialogues, cancellation) run alone: the other suites' synchronous tests occupy the
+	@# cooperative pool they measure.
+	$(SWIFT) test --skip-build --filter ListeningModeSession
 
 # The main job on the simulated world (no hardware, no account needed).
 demo: build
