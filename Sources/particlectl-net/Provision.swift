@@ -137,48 +137,50 @@ struct Provision: AsyncParsableCommand {
             verbose?(line)
             backOffs.observe(line)
         }
-        let outcome: Result<ProvisioningSummary, ProvisioningError> = try await CloudClient.with(configuration) { client in
-            var owner = ClaimOwner.user
-            var customerClient: CloudClient?
-            if let customer, let clientID, let clientSecret {
-                let reply = try await client.tokens.clientCredentials(clientID: clientID, secret: clientSecret,
-                                                                      customer: customer)
-                let customerCloud = CloudClient(session.configuration(token: reply.accessToken))
-                customerClient = customerCloud
-                owner = .customer(email: customer, customerCloud: customerCloud)
-            }
-            let plan = ProvisioningPlan(
-                wifi: ssid.map { WiFiSettings(ssid: $0, password: password, security: security) }, product: product,
-                owner: owner, name: name, firmware: try firmware.map { try FirmwareSelection.resolve([$0]) },
-                firmwareTarget: target, onlineTimeout: onlineTimeout.value)
-            var provisioner: Provisioner
-            if let link {
-                provisioner = Provisioner(cloud: client, link: link, plan: plan)
-                provisioner.passwordPrompt = { _ in try asker.ask() }
-            } else {
-                provisioner = Provisioner(cloud: client, device: try DeviceReference(device ?? ""), plan: plan)
-            }
-            let running = Task { [provisioner] in try await provisioner.run { printer.show($0) } }
-            let interrupts = InterruptWatch { running.cancel() }
-            defer { interrupts.stop() }
-            let result: Result<ProvisioningSummary, ProvisioningError>
-            do {
-                result = .success(try await running.value)
-            } catch let error as ProvisioningError {
-                result = .failure(error)
-            } catch {
+        let outcome: Result<ProvisioningSummary, ProvisioningError> = try await session.attributingRejection(to: token) {
+            try await CloudClient.with(configuration) { client in
+                var owner = ClaimOwner.user
+                var customerClient: CloudClient?
+                if let customer, let clientID, let clientSecret {
+                    let reply = try await client.tokens.clientCredentials(clientID: clientID, secret: clientSecret,
+                                                                          customer: customer)
+                    let customerCloud = CloudClient(session.configuration(token: reply.accessToken))
+                    customerClient = customerCloud
+                    owner = .customer(email: customer, customerCloud: customerCloud)
+                }
+                let plan = ProvisioningPlan(
+                    wifi: ssid.map { WiFiSettings(ssid: $0, password: password, security: security) }, product: product,
+                    owner: owner, name: name, firmware: try firmware.map { try FirmwareSelection.resolve([$0]) },
+                    firmwareTarget: target, onlineTimeout: onlineTimeout.value)
+                var provisioner: Provisioner
+                if let link {
+                    provisioner = Provisioner(cloud: client, link: link, plan: plan)
+                    provisioner.passwordPrompt = { _ in try asker.ask() }
+                } else {
+                    provisioner = Provisioner(cloud: client, device: try DeviceReference(device ?? ""), plan: plan)
+                }
+                let running = Task { [provisioner] in try await provisioner.run { printer.show($0) } }
+                let interrupts = InterruptWatch { running.cancel() }
+                defer { interrupts.stop() }
+                let result: Result<ProvisioningSummary, ProvisioningError>
+                do {
+                    result = .success(try await running.value)
+                } catch let error as ProvisioningError {
+                    result = .failure(error)
+                } catch {
+                    await customerClient?.shutdown()
+                    throw error
+                }
                 await customerClient?.shutdown()
-                throw error
+                return result
             }
-            await customerClient?.shutdown()
-            return result
         }
         switch outcome {
         case .success(let summary):
             Terminal.write(json ? JSONOutput.line(summary) : ProgressPrinter.summary(summary))
         case .failure(let error):
             printer.failed(error)
-            let failure = ProvisionFailure(error: error, cloudOnlyOptions: cloudOnlyOptions)
+            let failure = ProvisionFailure(error: error, cloudOnlyOptions: cloudOnlyOptions, tokenOrigin: token.origin)
             let exitCode = error.isInterrupted ? 128 + (InterruptWatch.lastSignal ?? SIGINT) : failure.exitStatus.rawValue
             if json {
                 Terminal.write(JSONOutput.line(FailedRun(summary: error.summary, error: failure.message, exitCode: exitCode,
@@ -251,6 +253,8 @@ struct ProvisionFailure: ParticleError {
     let error: ProvisioningError
     /// `--product P --name N --firmware F` as given, for the `--device` command.
     let cloudOnlyOptions: String
+    /// Where the token came from, so a rejected one names its source (`PARTICLE_AUTH`, stdin …).
+    let tokenOrigin: TokenOrigin
 
     var exitStatus: ExitStatus { error.exitStatus }
 
@@ -275,6 +279,7 @@ struct ProvisionFailure: ParticleError {
 extension ProvisionFailure {
     /// The library's line, with this command's option where the device asked for something not given.
     var cause: String {
+        if let cloud = error.underlying as? CloudError { return cloud.attributed(to: tokenOrigin).message }
         guard var dialogue = error.underlying as? ListeningModeError,
               case .dialogue(.missing(let prompt)) = dialogue.kind else { return error.cause }
         dialogue.advice = Self.advice(for: prompt)

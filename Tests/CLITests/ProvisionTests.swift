@@ -464,6 +464,19 @@ struct ProvisionTests {
                 "stderr: \(result.stderr)")
     }
 
+    /// A rejected token from `PARTICLE_AUTH` is named as such by `provision` too, not "run login".
+    @Test func aRejectedTokenFromPARTICLE_AUTHIsNamedByProvision() throws {
+        let world = try SimulatedWorldFixture()
+        var environment = world.environment
+        environment["PARTICLE_AUTH"] = "0123456789abcdef0123456789abcdef01234567"
+        let result = try ToolRunner.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                                 "--password-stdin"], stdin: Self.password + "\n",
+                                                environment: environment, timeout: 60)
+        #expect(result.status == 5, "stderr: \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").last?.contains("the cloud rejected the access token from PARTICLE_AUTH") == true,
+                "stderr: \(result.stderr)")
+    }
+
     @Test func provisionWithoutATokenExitsFive() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
         let result = try ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
