@@ -250,10 +250,11 @@ struct SoftAPCLITests {
                      "key.pem": "-----BEGIN PRIVATE KEY-----\nMIIE/+\n-----END PRIVATE KEY-----\n"]
         for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let sim = try SoftAPSimProcess()
-        let peap = try softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--eap", "peap", "--identity", "alice",
+        // `serial wifi`'s names for the same fields work too: --username (--identity), --client-cert (--certificate).
+        let peap = try softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--eap", "peap", "--username", "alice",
                                            "--password-stdin", "--json"], stdin: "s3cret-corp\n")
         let tls = try softap(sim, "http", ["configure", "--ssid", "CorpNet", "--eap", "tls",
-                                           "--certificate", folder.appendingPathComponent("cert.pem").path,
+                                           "--client-cert", folder.appendingPathComponent("cert.pem").path,
                                            "--private-key", folder.appendingPathComponent("key.pem").path])
         let missing = try softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--password-stdin"], stdin: "s3cret-corp\n")
         let log = sim.stop()

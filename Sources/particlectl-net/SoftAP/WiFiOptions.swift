@@ -21,19 +21,22 @@ struct WiFiOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Enterprise networks: peap or tls.", valueName: "method"))
     var eap: String?
 
-    @Option(help: ArgumentHelp("PEAP user name (inner identity).", valueName: "name"))
+    @Option(name: [.customLong("identity"), .customLong("username")],
+            help: ArgumentHelp("PEAP user name (inner identity).", valueName: "name"))
     var identity: String?
 
     @Option(help: ArgumentHelp("Enterprise outer (anonymous) identity.", valueName: "name"))
     var outerIdentity: String?
 
-    @Option(help: ArgumentHelp("EAP-TLS client certificate (PEM file).", valueName: "file"))
+    @Option(name: [.customLong("certificate"), .customLong("client-cert")],
+            help: ArgumentHelp("EAP-TLS client certificate (PEM file).", valueName: "file"))
     var certificate: String?
 
     @Option(help: ArgumentHelp("EAP-TLS client private key (PEM file).", valueName: "file"))
     var privateKey: String?
 
-    @Option(help: ArgumentHelp("Enterprise CA certificate (PEM file).", valueName: "file"))
+    @Option(name: [.customLong("ca"), .customLong("root-ca")],
+            help: ArgumentHelp("Enterprise CA certificate (PEM file).", valueName: "file"))
     var ca: String?
 
     func validate() throws {

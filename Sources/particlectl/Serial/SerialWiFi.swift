@@ -39,16 +39,19 @@ struct SerialWiFi: ParsableCommand {
     @Option(help: ArgumentHelp("Enterprise: peap or tls.", valueName: "type"))
     var eap: EAPType?
 
-    @Option(help: ArgumentHelp("Enterprise (PEAP): the username.", valueName: "name"))
+    @Option(name: [.customLong("username"), .customLong("identity")],
+            help: ArgumentHelp("Enterprise (PEAP): the username.", valueName: "name"))
     var username: String?
 
-    @Option(help: ArgumentHelp("Enterprise (TLS): the client certificate, PEM.", valueName: "file"))
+    @Option(name: [.customLong("client-cert"), .customLong("certificate")],
+            help: ArgumentHelp("Enterprise (TLS): the client certificate, PEM.", valueName: "file"))
     var clientCert: String?
 
     @Option(help: ArgumentHelp("Enterprise (TLS): the private key, PEM.", valueName: "file"))
     var privateKey: String?
 
-    @Option(help: ArgumentHelp("Enterprise: the root CA, PEM (optional).", valueName: "file"))
+    @Option(name: [.customLong("root-ca"), .customLong("ca")],
+            help: ArgumentHelp("Enterprise: the root CA, PEM (optional).", valueName: "file"))
     var rootCa: String?
 
     @Option(help: ArgumentHelp("Enterprise: the outer identity (optional).", valueName: "identity"))
