@@ -9,7 +9,7 @@ struct DiscoveryTests {
     static let keys: Set<String> = ["port", "platform", "platform_id", "vendor_id", "product_id", "serial_number", "mode"]
 
     private func listJSON(_ tree: UmockdevTree) throws -> [[String: Any]] {
-        let result = try ToolRunner.particlectl(["serial", "list", "--json"], devices: tree)
+        let result = try await ToolRunner.particlectl(["serial", "list", "--json"], devices: tree)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         return try #require(parsed as? [[String: Any]])
@@ -60,7 +60,7 @@ struct DiscoveryTests {
         tree.addSerialDevice(vendor: "0403", product: "6001", serial: "FT4ABC", tty: "ttyUSB0")
         tree.addSerialDevice(vendor: "2341", product: "0043", serial: "ARDUINO", tty: "ttyACM3")
         #expect(try listJSON(tree).isEmpty)
-        let human = try ToolRunner.particlectl(["serial", "list"], devices: tree)
+        let human = try await ToolRunner.particlectl(["serial", "list"], devices: tree)
         #expect(human.status == 0)
         #expect(human.stdout == "No Particle devices found.\n")
     }
@@ -96,7 +96,7 @@ struct DiscoveryTests {
     }
 
     @Test func noDevicesIsAnEmptyListAndExitZero() throws {
-        let result = try ToolRunner.particlectl(["serial", "list", "--json"], devices: UmockdevTree())
+        let result = try await ToolRunner.particlectl(["serial", "list", "--json"], devices: UmockdevTree())
         #expect(result.status == 0)
         #expect(result.stdout == "[]\n")
         #expect(result.stderr.isEmpty)
@@ -106,7 +106,7 @@ struct DiscoveryTests {
         var tree = UmockdevTree()
         tree.addSerialDevice(vendor: "2b04", product: "c006", serial: "e00fce68bbbbbbbbbbbbbbbb", tty: "ttyACM0")
         tree.addUSBDevice(vendor: "2b04", product: "d020", serial: nil)
-        let result = try ToolRunner.particlectl(["serial", "list"], devices: tree)
+        let result = try await ToolRunner.particlectl(["serial", "list"], devices: tree)
         #expect(result.status == 0)
         #expect(result.stdoutLines == [
             "PORT          PLATFORM  MODE    USB ID     SERIAL NUMBER",
@@ -117,7 +117,7 @@ struct DiscoveryTests {
 
     @Test func watchReportsPlugAndUnplugAsJSONLines() throws {
         let script = ToolRunner.packageRoot.appendingPathComponent("scripts/test/umockdev-watch.py").path
-        let result = try ToolRunner.run("/usr/bin/python3", [script, ToolRunner.particlectl, "--json",
+        let result = try await ToolRunner.run("/usr/bin/python3", [script, ToolRunner.particlectl, "--json",
                                                               "--count", "4", "--timeout", "15"], timeout: 30)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let events = try result.stdoutLines.map {
@@ -134,7 +134,7 @@ struct DiscoveryTests {
     }
 
     @Test func watchStopsAtItsTimeoutWhenNothingHappens() throws {
-        let result = try ToolRunner.run("/usr/bin/umockdev-run", ["--", ToolRunner.particlectl, "serial", "watch",
+        let result = try await ToolRunner.run("/usr/bin/umockdev-run", ["--", ToolRunner.particlectl, "serial", "watch",
                                                                    "--json", "--timeout", "0.3"], timeout: 10)
         #expect(!result.timedOut)
         #expect(result.status == 0)
@@ -142,10 +142,10 @@ struct DiscoveryTests {
     }
 
     @Test func watchRejectsBadOptionsWithUsageExit() throws {
-        let result = try ToolRunner.particlectl(["serial", "watch", "--timeout", "0"])
+        let result = try await ToolRunner.particlectl(["serial", "watch", "--timeout", "0"])
         #expect(result.status == 2)
         #expect(result.stderr == "particlectl: --timeout must be positive (see --help)\n")
-        let unknown = try ToolRunner.particlectl(["serial", "list", "--bogus"])
+        let unknown = try await ToolRunner.particlectl(["serial", "list", "--bogus"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr == "particlectl: Unknown option '--bogus' (see --help)\n")
     }

@@ -16,14 +16,14 @@ struct SerialUmockdevTests {
     @Test func identifyFindsTheOnlyDeviceAndAsksIt() throws {
         // The script fails the run if particlectl writes anything but `i`.
         let script = "w 0 i\nr 2 Your device id is e00fce68a1b2c3d4e5f60710^M^J\n"
-        let result = try ToolRunner.particlectl(["serial", "identify", "--json"], devices: photonTree(),
+        let result = try await ToolRunner.particlectl(["serial", "identify", "--json"], devices: photonTree(),
                                                 scripts: ["/dev/ttyACM0": script])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == #"{"id":"e00fce68a1b2c3d4e5f60710"}"# + "\n")
     }
 
     @Test func identifyAllAsksEveryDevice() throws {
-        let result = try ToolRunner.particlectl(
+        let result = try await ToolRunner.particlectl(
             ["identify", "--all", "--json"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]),
             scripts: [
                 "/dev/ttyACM0": "w 0 i\nr 2 Your device id is e00fce68a1b2c3d4e5f60710^M^J\n",
@@ -34,13 +34,13 @@ struct SerialUmockdevTests {
     }
 
     @Test func withoutAnyDeviceIdentifyIsNotFound() throws {
-        let result = try ToolRunner.particlectl(["serial", "identify"], devices: UmockdevTree())
+        let result = try await ToolRunner.particlectl(["serial", "identify"], devices: UmockdevTree())
         #expect(result.status == 3)
         #expect(result.stderr == "particlectl: No Particle device found (is it plugged in? see udev-rules/ for permissions)\n")
     }
 
     @Test func withSeveralDevicesIdentifyAsksForAPort() throws {
-        let result = try ToolRunner.particlectl(["serial", "identify"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]))
+        let result = try await ToolRunner.particlectl(["serial", "identify"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]))
         #expect(result.status == 3)
         #expect(result.stderr.contains("choose one with --port"))
     }

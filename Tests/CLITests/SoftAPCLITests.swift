@@ -77,7 +77,7 @@ struct SoftAPCLITests {
     func softap(_ sim: SoftAPSimProcess, _ transport: String, _ arguments: [String], stdin: String? = nil,
                 timeout: Double = 30) throws -> ToolResult {
         let command = arguments[0]
-        return try ToolRunner.particlectl(
+        return try await ToolRunner.particlectl(
             ["softap", command, "--address", sim.address(transport), "--protocol", transport] + arguments.dropFirst(),
             stdin: stdin, timeout: timeout)
     }
@@ -229,7 +229,7 @@ struct SoftAPCLITests {
     @Test("without --password-stdin the password is asked for on the terminal, without echo")
     func passwordPrompt() throws {
         let sim = try SoftAPSimProcess()
-        let result = try ToolRunner.run(
+        let result = try await ToolRunner.run(
             "/usr/bin/python3",
             ["-c", Self.ptyHelper, ToolRunner.particlectl, "softap", "configure", "--address", sim.tcp, "--ssid", "HomeNet"],
             stdin: Self.password + "\n", timeout: 30)
