@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Glibc
 import ParticleCore
 
@@ -43,21 +42,32 @@ public enum ErrorReporter {
             return ExitStatus.ok.rawValue
         }
         // Bad usage: one line saying what is wrong and where the help is, not the whole usage block.
-        let message = root.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = String(root.message(for: error).drop(while: \.isWhitespace).reversed()
+            .drop(while: \.isWhitespace).reversed())
         let firstLine = message.split(separator: "\n").first.map(String.init) ?? text
         Terminal.writeError("\(prefix): \(firstLine) (see --help)")
         return ExitStatus.usage.rawValue
     }
 }
 
-/// Writes to stdout/stderr without buffering surprises (each call is one line or block, flushed).
+/// Writes to stdout/stderr without buffering surprises (each call is one line or block, written at once).
 public enum Terminal {
     public static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        writeAll(STDOUT_FILENO, text.hasSuffix("\n") ? text : text + "\n")
     }
 
     public static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        writeAll(STDERR_FILENO, text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }  // a closed pipe: nothing more can be said
+            bytes = bytes.dropFirst(written)
+        }
     }
 }
 

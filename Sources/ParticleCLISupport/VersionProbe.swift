@@ -7,7 +7,7 @@ enum VersionProbe {
     static func run(_ executable: String, seconds: Double) throws -> String? {
         let deadline = MonotonicDeadline(seconds: seconds)
         var fds: [Int32] = [-1, -1]
-        guard pipe2(&fds, O_CLOEXEC) == 0 else {
+        guard pipe(&fds) == 0 else {
             throw UserError(.io, "cannot check the version of \(executable): \(String(cString: strerror(errno)))")
         }
         defer { close(fds[0]) }
@@ -17,6 +17,8 @@ enum VersionProbe {
         posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO)
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
         let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup("--version"), nil]
         defer { for argument in arguments { free(argument) } }
         var pid: pid_t = 0

@@ -16,7 +16,7 @@ struct ProvisionTests {
         (summary["steps"] as? [[String: Any]] ?? []).map { ($0["step"] as? String ?? "", $0["outcome"] as? String ?? "") }
     }
 
-    @Test func serialProvisioningWithFirmwareEndsVerified() throws {
+    @Test func serialProvisioningWithFirmwareEndsVerified() async throws {
         let world = try await SimulatedWorldFixture()
         let result = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                             "--password-stdin", "--name", "bench-1", "--firmware", "functionVarPub",
@@ -46,7 +46,7 @@ struct ProvisionTests {
     }
 
     @Test(arguments: ["tcp", "http"])
-    func softAPProvisioning(transport: String) throws {
+    func softAPProvisioning(transport: String) async throws {
         let world = try await SimulatedWorldFixture()
         let address = transport == "tcp" ? world.softAPTCP : world.softAPHTTP
         let result = try await world.particlectl(["provision", "--softap", "--address", address, "--protocol", transport,
@@ -59,7 +59,7 @@ struct ProvisionTests {
         #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
     }
 
-    @Test func wrongWiFiPasswordTimesOutAtWaitOnlineAndARerunCompletes() throws {
+    @Test func wrongWiFiPasswordTimesOutAtWaitOnlineAndARerunCompletes() async throws {
         let world = try await SimulatedWorldFixture()
         let wrong = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--online-timeout", "2"], stdin: "not the password\n")
@@ -78,7 +78,7 @@ struct ProvisionTests {
         #expect(try summary(rerun)["owner"] as? String == "dev@example.com")
     }
 
-    @Test func rerunAfterSuccessSkipsWhatIsDone() throws {
+    @Test func rerunAfterSuccessSkipsWhatIsDone() async throws {
         let world = try await SimulatedWorldFixture()
         let first = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--firmware", "functionVar", "--json"],
@@ -97,7 +97,7 @@ struct ProvisionTests {
         #expect(outcomes["verify-owner"] == "done")
     }
 
-    @Test func silentDeviceFailsAtIdentifyWithTimeout() throws {
+    @Test func silentDeviceFailsAtIdentifyWithTimeout() async throws {
         let world = try await SimulatedWorldFixture()
         let silent = try BackgroundTool(ToolRunner.particlectlSim, ["device", "--fault", "silent"])
         defer { silent.stop() }
@@ -110,7 +110,7 @@ struct ProvisionTests {
         #expect(result.stderr.contains(port))
     }
 
-    @Test func rateLimitedCloudFailsWithExitOneThenARerunCompletes() throws {
+    @Test func rateLimitedCloudFailsWithExitOneThenARerunCompletes() async throws {
         let world = try await SimulatedWorldFixture()
         try world.setFaults(#"{"rate_limits": 50, "retry_after": 0}"#)
         let limited = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
@@ -124,7 +124,7 @@ struct ProvisionTests {
         #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
     }
 
-    @Test func flashShowsCompileErrorsWithTheCompilersLines() throws {
+    @Test func flashShowsCompileErrorsWithTheCompilersLines() async throws {
         let world = try await SimulatedWorldFixture()
         let provisioned = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                                  "--password-stdin"], stdin: Self.password + "\n")
@@ -142,7 +142,7 @@ struct ProvisionTests {
         #expect(fixed.stdout == "functionVar flashed and verified on \(world.serialDeviceID)\n")
     }
 
-    @Test func withoutAnEventStreamItPollsTheDeviceInfo() throws {
+    @Test func withoutAnEventStreamItPollsTheDeviceInfo() async throws {
         let world = try await SimulatedWorldFixture()
         try world.setFaults(#"{"stream_errors": 100}"#)
         let result = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
@@ -152,7 +152,7 @@ struct ProvisionTests {
         #expect(waited?["detail"] as? String == "online (polled device info)")
     }
 
-    @Test func productImportThenUserClaim() throws {
+    @Test func productImportThenUserClaim() async throws {
         let world = try await SimulatedWorldFixture()
         let result = try await world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",
                                             "--password-stdin", "--product", "widget-fleet", "--json"],
@@ -167,7 +167,7 @@ struct ProvisionTests {
         #expect(listed.stdout.contains(world.softAPDeviceID))
     }
 
-    @Test func productCustomerOwnsTheDevice() throws {
+    @Test func productCustomerOwnsTheDevice() async throws {
         let world = try await SimulatedWorldFixture()
         var environment = world.environment
         environment["PARTICLE_CLIENT_SECRET"] = "widget-fleet-secret"
@@ -187,7 +187,7 @@ struct ProvisionTests {
         #expect(missing.stderr.contains("--customer needs --product and --client-id"))
     }
 
-    @Test func flashVerifyThroughTheFirmwareCommand() throws {
+    @Test func flashVerifyThroughTheFirmwareCommand() async throws {
         let world = try await SimulatedWorldFixture()
         let provisioned = try await world.particlectl(["provision", "--softap", "--address", world.softAPTCP,
                                                  "--ssid", "HomeNet", "--password-stdin"], stdin: Self.password + "\n")
@@ -200,7 +200,7 @@ struct ProvisionTests {
         #expect(object["verified"] as? Bool == true)
     }
 
-    @Test func compileDownloadsTheBinaryAndReportsSizes() throws {
+    @Test func compileDownloadsTheBinaryAndReportsSizes() async throws {
         let world = try await SimulatedWorldFixture()
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("fw-\(UUID().uuidString).bin")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -216,7 +216,7 @@ struct ProvisionTests {
         #expect(unknown.status == 2)
     }
 
-    @Test func firmwareListAndShow() throws {
+    @Test func firmwareListAndShow() async throws {
         let list = try await ToolRunner.particlectl(["firmware", "list", "--json"])
         #expect(list.status == 0)
         #expect(list.stdout.contains(#""name":"functionVar""#))
@@ -229,7 +229,7 @@ struct ProvisionTests {
         #expect(missing.stderr == "particlectl: no bundled firmware named blink (bundled: functionVar, functionVarPub)\n")
     }
 
-    @Test func provisionWithoutATokenExitsFive() throws {
+    @Test func provisionWithoutATokenExitsFive() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
         let result = try await ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
                                                  "--password-stdin"], stdin: "x\n",

@@ -12,7 +12,7 @@ struct SerialCommandsTests {
         return try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
     }
 
-    @Test func identifyPrintsTheDeviceID() throws {
+    @Test func identifyPrintsTheDeviceID() async throws {
         let sim = try SimulatedDeviceProcess(["--id", "E00FCE68A1B2C3D4E5F60718"])
         defer { sim.stop() }
         let human = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port])
@@ -25,7 +25,7 @@ struct SerialCommandsTests {
         #expect(alias.stdout == machine.stdout)
     }
 
-    @Test func identifyOnACellularDeviceAddsIMEIAndICCID() throws {
+    @Test func identifyOnACellularDeviceAddsIMEIAndICCID() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "electron"])
         defer { sim.stop() }
         let machine = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
@@ -35,7 +35,7 @@ struct SerialCommandsTests {
         #expect(human.stdout == "Device ID: 0123456789abcdef01234567\nIMEI: 352753090000000\nICCID: 89014103000000000000\n")
     }
 
-    @Test func macVersionAndClaimed() throws {
+    @Test func macVersionAndClaimed() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon", "--mac", "E8:31:CD:00:11:22", "--os-version", "5.8.2", "--claimed"])
         defer { sim.stop() }
         let mac = try await ToolRunner.particlectl(["serial", "mac", "--port", sim.port, "--json"])
@@ -48,7 +48,7 @@ struct SerialCommandsTests {
         #expect(human.stdout == "Claimed: yes\n")
     }
 
-    @Test func inspectSpellsOutTheModules() throws {
+    @Test func inspectSpellsOutTheModules() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "p2", "--os-version", "5.9.0"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "inspect", "--port", sim.port, "--json"])
@@ -64,7 +64,7 @@ struct SerialCommandsTests {
         #expect(human.stdout.contains("system module #1 - version 50900"))
     }
 
-    @Test func claimWritesTheCodeAndTheDeviceConfirmsIt() throws {
+    @Test func claimWritesTheCodeAndTheDeviceConfirmsIt() async throws {
         let sim = try SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", Self.code, "--json"])
@@ -73,7 +73,7 @@ struct SerialCommandsTests {
         #expect(sim.waitForEvent(containing: "claim-code-set claim_code=\(Self.code)"))
     }
 
-    @Test func aClaimCodeOfTheWrongLengthIsRefusedBeforeAnythingIsSent() throws {
+    @Test func aClaimCodeOfTheWrongLengthIsRefusedBeforeAnythingIsSent() async throws {
         let sim = try SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", "tooshort"])
@@ -82,7 +82,7 @@ struct SerialCommandsTests {
         #expect(sim.events.isEmpty)
     }
 
-    @Test func wifiWithAPasswordOnStdinOnAnUnseenNetwork() throws {
+    @Test func wifiWithAPasswordOnStdinOnAnUnseenNetwork() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "photon"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
@@ -99,7 +99,7 @@ struct SerialCommandsTests {
         #expect(!sim.output.contents.0.contains(Self.password))
     }
 
-    @Test func wifiOnAVisibleNetworkAnswersOnlyWhatIsAsked() throws {
+    @Test func wifiOnAVisibleNetworkAnswersOnlyWhatIsAsked() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon", "--ssid-visible", "Bench:wpa2:aes"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
@@ -110,7 +110,7 @@ struct SerialCommandsTests {
         #expect(!result.stderr.contains(Self.password))
     }
 
-    @Test func wifiWithoutSecurityForAnUnseenNetworkSaysWhatIsMissing() throws {
+    @Test func wifiWithoutSecurityForAnUnseenNetworkSaysWhatIsMissing() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
@@ -119,7 +119,7 @@ struct SerialCommandsTests {
         #expect(result.stderr == "particlectl: the device on \(sim.port) asks for the security type, but none was given — pass --security\n")
     }
 
-    @Test func wifiSaveFailureIsARemoteError() throws {
+    @Test func wifiSaveFailureIsARemoteError() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "photon", "--fault", "save-failure"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
@@ -129,7 +129,7 @@ struct SerialCommandsTests {
         #expect(!result.stderr.contains(Self.password))
     }
 
-    @Test func wifiOnACellularDeviceIsExplained() throws {
+    @Test func wifiOnACellularDeviceIsExplained() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "boron"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
@@ -139,13 +139,13 @@ struct SerialCommandsTests {
         #expect(result.stderr.contains("no Wi-Fi setup console"))
     }
 
-    @Test func wifiNeedsAnSSIDWhenNotOnATerminal() throws {
+    @Test func wifiNeedsAnSSIDWhenNotOnATerminal() async throws {
         let result = try await ToolRunner.particlectl(["serial", "wifi", "--port", "/dev/null", "--password-stdin"], stdin: "x")
         #expect(result.status == 2)
         #expect(result.stderr.contains("--ssid"))
     }
 
-    @Test func listenWakesADeviceRunningItsApplication() throws {
+    @Test func listenWakesADeviceRunningItsApplication() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon", "--os-version", "5.9.0", "--fault", "app-running"])
         defer { sim.stop() }
         let before = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.5"])
@@ -156,7 +156,7 @@ struct SerialCommandsTests {
         #expect(sim.waitForEvent(containing: "event: listening"))
     }
 
-    @Test func listenOnDeviceOS6TellsTheUserToHoldSetup() throws {
+    @Test func listenOnDeviceOS6TellsTheUserToHoldSetup() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "p2", "--os-version", "6.2.0", "--fault", "app-running"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "listen", "--port", sim.port, "--timeout", "1"])
@@ -164,7 +164,7 @@ struct SerialCommandsTests {
         #expect(result.stderr == "particlectl: the device on \(sim.port) did not enter listening mode within 1s — Device OS 6 has no serial trigger and Protected devices never answer: hold SETUP until the LED blinks dark blue\n")
     }
 
-    @Test func dfuResetsTheDevice() throws {
+    @Test func dfuResetsTheDevice() async throws {
         let sim = try SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "dfu", "--port", sim.port, "--no-wait", "--json"])
@@ -174,7 +174,7 @@ struct SerialCommandsTests {
         #expect(sim.waitForExit())
     }
 
-    @Test func dfuSaysSoWhenTheDeviceDoesNotComeBackInDFUMode() throws {
+    @Test func dfuSaysSoWhenTheDeviceDoesNotComeBackInDFUMode() async throws {
         // A pty has no USB side: the hot-plug monitor never sees a DFU device, so the confirmation must fail clearly.
         let sim = try SimulatedDeviceProcess()
         defer { sim.stop() }
@@ -184,7 +184,7 @@ struct SerialCommandsTests {
         #expect(sim.waitForEvent(containing: "event: dfu"))
     }
 
-    @Test func exitLeavesListeningMode() throws {
+    @Test func exitLeavesListeningMode() async throws {
         let sim = try SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "exit", "--port", sim.port])
@@ -194,7 +194,7 @@ struct SerialCommandsTests {
         #expect(after.status == 4)
     }
 
-    @Test func monitorCopiesTheApplicationsOutput() throws {
+    @Test func monitorCopiesTheApplicationsOutput() async throws {
         let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "monitor", "--port", sim.port, "--timeout", "1.2"])
@@ -206,7 +206,7 @@ struct SerialCommandsTests {
         #expect(first["time"] is String)
     }
 
-    @Test func monitorWritesToAFile() throws {
+    @Test func monitorWritesToAFile() async throws {
         let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
         defer { sim.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(UUID().uuidString).log")

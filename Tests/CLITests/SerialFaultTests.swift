@@ -6,7 +6,7 @@ import Testing
 @Suite("particlectl serial against a misbehaving device")
 struct SerialFaultTests {
     @Test(arguments: ["slow", "split", "stray-logs"])
-    func recoverableFaultsStillSucceed(fault: String) throws {
+    func recoverableFaultsStillSucceed(fault: String) async throws {
         let sim = try SimulatedDeviceProcess(["--fault", fault])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
@@ -17,7 +17,7 @@ struct SerialFaultTests {
         #expect(claim.status == 0, "\(claim.stderr)")
     }
 
-    @Test func aSilentDeviceTimesOutWithAHint() throws {
+    @Test func aSilentDeviceTimesOutWithAHint() async throws {
         let sim = try SimulatedDeviceProcess(["--fault", "silent"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "1"])
@@ -27,7 +27,7 @@ struct SerialFaultTests {
     }
 
     @Test(arguments: ["garbage", "app-running"])
-    func outputThatIsNotTheConsoleIsNamedAsSuch(fault: String) throws {
+    func outputThatIsNotTheConsoleIsNamedAsSuch(fault: String) async throws {
         let sim = try SimulatedDeviceProcess(["--fault", fault])
         defer { sim.stop() }
         for command in ["identify", "mac", "version", "inspect", "claimed"] {
@@ -38,7 +38,7 @@ struct SerialFaultTests {
         }
     }
 
-    @Test func aHangUpMidReplyIsAnIOError() throws {
+    @Test func aHangUpMidReplyIsAnIOError() async throws {
         let sim = try SimulatedDeviceProcess(["--fault", "hang-up"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port])
@@ -46,7 +46,7 @@ struct SerialFaultTests {
         #expect(result.stderr == "particlectl: \(sim.port) disappeared (device unplugged or reset) — reconnect the device and retry\n")
     }
 
-    @Test func aHangUpMidDialogueIsAnIOError() throws {
+    @Test func aHangUpMidDialogueIsAnIOError() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon", "--fault", "hang-up"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
@@ -57,19 +57,19 @@ struct SerialFaultTests {
         #expect(sim.waitForEvent(containing: "hung-up"))
     }
 
-    @Test func aPortThatDoesNotExistIsNotFound() throws {
+    @Test func aPortThatDoesNotExistIsNotFound() async throws {
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", "/dev/ttyACM-missing"])
         #expect(result.status == 3)
         #expect(result.stderr == "particlectl: /dev/ttyACM-missing does not exist — is the device plugged in? `particlectl serial list` shows the attached devices\n")
     }
 
-    @Test func aPortThatIsNotATerminalIsRejected() throws {
+    @Test func aPortThatIsNotATerminalIsRejected() async throws {
         let result = try await ToolRunner.particlectl(["serial", "mac", "--port", "/dev/null"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("/dev/null is not a serial port"))
     }
 
-    @Test func aPortInUseIsBusy() throws {
+    @Test func aPortInUseIsBusy() async throws {
         let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
         defer { sim.stop() }
         // A monitor holds the port (exclusively) while identify tries it. It holds it once it prints the
@@ -91,7 +91,7 @@ struct SerialFaultTests {
         #expect(result.stderr == "particlectl: \(sim.port) is in use by another program (another particlectl, a serial monitor or ModemManager) — close it and retry\n")
     }
 
-    @Test func badTimeoutIsAUsageError() throws {
+    @Test func badTimeoutIsAUsageError() async throws {
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", "/dev/null", "--timeout", "0"])
         #expect(result.status == 2)
     }

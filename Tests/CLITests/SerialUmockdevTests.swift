@@ -13,7 +13,7 @@ struct SerialUmockdevTests {
         return tree
     }
 
-    @Test func identifyFindsTheOnlyDeviceAndAsksIt() throws {
+    @Test func identifyFindsTheOnlyDeviceAndAsksIt() async throws {
         // The script fails the run if particlectl writes anything but `i`.
         let script = "w 0 i\nr 2 Your device id is e00fce68a1b2c3d4e5f60710^M^J\n"
         let result = try await ToolRunner.particlectl(["serial", "identify", "--json"], devices: photonTree(),
@@ -22,7 +22,7 @@ struct SerialUmockdevTests {
         #expect(result.stdout == #"{"id":"e00fce68a1b2c3d4e5f60710"}"# + "\n")
     }
 
-    @Test func identifyAllAsksEveryDevice() throws {
+    @Test func identifyAllAsksEveryDevice() async throws {
         let result = try await ToolRunner.particlectl(
             ["identify", "--all", "--json"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]),
             scripts: [
@@ -33,13 +33,13 @@ struct SerialUmockdevTests {
         #expect(result.stdout == #"[{"id":"e00fce68a1b2c3d4e5f60710","port":"/dev/ttyACM0"},{"iccid":"89014103000000000000","id":"e00fce68a1b2c3d4e5f60711","imei":"352753090000000","port":"/dev/ttyACM1"}]"# + "\n")
     }
 
-    @Test func withoutAnyDeviceIdentifyIsNotFound() throws {
+    @Test func withoutAnyDeviceIdentifyIsNotFound() async throws {
         let result = try await ToolRunner.particlectl(["serial", "identify"], devices: UmockdevTree())
         #expect(result.status == 3)
         #expect(result.stderr == "particlectl: No Particle device found (is it plugged in? see udev-rules/ for permissions)\n")
     }
 
-    @Test func withSeveralDevicesIdentifyAsksForAPort() throws {
+    @Test func withSeveralDevicesIdentifyAsksForAPort() async throws {
         let result = try await ToolRunner.particlectl(["serial", "identify"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]))
         #expect(result.status == 3)
         #expect(result.stderr.contains("choose one with --port"))

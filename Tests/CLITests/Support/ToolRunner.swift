@@ -66,13 +66,30 @@ enum ToolRunner {
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         await exit.wait()
         watchdog.cancel()
-        // Drain what is left in the pipes.
+        // Drain what is left in the pipes (Process closed our copies of their write ends), without waiting for a
+        // grandchild that may still hold them open.
+        for _ in 0..<200 where !collector.isClosed {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         outPipe.fileHandleForReading.readabilityHandler = nil
         errPipe.fileHandleForReading.readabilityHandler = nil
-        collector.append(outPipe.fileHandleForReading.readDataToEndOfFile(), to: .out)
-        collector.append(errPipe.fileHandleForReading.readDataToEndOfFile(), to: .err)
+        collector.append(Self.readWithoutBlocking(outPipe.fileHandleForReading.fileDescriptor), to: .out)
+        collector.append(Self.readWithoutBlocking(errPipe.fileHandleForReading.fileDescriptor), to: .err)
         let (out, err) = collector.contents
         return ToolResult(status: process.terminationStatus, stdout: out, stderr: err, timedOut: exit.timedOut)
+    }
+
+    /// What a pipe holds now, up to end of file or until it would block.
+    private static func readWithoutBlocking(_ descriptor: Int32) -> Data {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return data }
+            data.append(contentsOf: buffer[0..<count])
+        }
     }
 
     /// Runs particlectl.
@@ -108,9 +125,17 @@ final class OutputCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
+    private var closed: Set<Stream> = []
+
+    /// Both streams reached end of file (an empty read).
+    var isClosed: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return closed.count == 2
+    }
 
     func append(_ data: Data, to stream: Stream) {
         lock.lock(); defer { lock.unlock() }
+        if data.isEmpty { closed.insert(stream) }
         switch stream {
         case .out: out.append(data)
         case .err: err.append(data)
