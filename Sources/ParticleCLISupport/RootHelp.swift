@@ -1,3 +1,6 @@
+import ArgumentParser
+import ParticleCore
+
 /// The texts of the `particlectl` root command, shared by the front (`particlectl`) and the whole-tree root that
 /// `particlectl-sim` builds for help, shell completions and the man page, so that both read the same.
 public enum RootHelp {
@@ -11,4 +14,10 @@ public enum RootHelp {
 
     /// `particlectl sim`'s one-line summary.
     public static let simAbstract = "Run the simulated device, SoftAP and cloud (see `particlectl sim --help`)."
+
+    /// The `particlectl` root's configuration over the given commands.
+    public static func configuration(subcommands: [any ParsableCommand.Type]) -> CommandConfiguration {
+        CommandConfiguration(commandName: "particlectl", abstract: abstract, discussion: discussion,
+                             version: ParticlectlVersion.string, subcommands: subcommands)
+    }
 }

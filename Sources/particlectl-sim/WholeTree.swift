@@ -1,6 +1,5 @@
 import ArgumentParser
 import ParticleCLISupport
-import ParticleCore
 import ParticleNetCommands
 import ParticleSerialCommands
 
@@ -9,11 +8,7 @@ import ParticleSerialCommands
 /// completions (`--generate-completion-script`) and its man-page dump (`--experimental-dump-help`) over to this root,
 /// which `particlectl-sim` parses with when its first argument is `SiblingExecutable.wholeTreeArgument`.
 struct WholeTree: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "particlectl",
-        abstract: RootHelp.abstract,
-        discussion: RootHelp.discussion,
-        version: ParticlectlVersion.string,
+    static let configuration = RootHelp.configuration(
         subcommands: SerialCommandTree.commands + NetCommandTree.commands + [WholeTreeSim.self]
     )
 }

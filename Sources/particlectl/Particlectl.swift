@@ -1,7 +1,6 @@
 import ArgumentParser
 import Glibc
 import ParticleCLISupport
-import ParticleCore
 import ParticleSerialCommands
 
 /// The `particlectl` front: USB discovery and the listening-mode serial commands run here, in a small binary that
@@ -10,11 +9,7 @@ import ParticleSerialCommands
 /// `particlectl-sim`, both installed beside it (see `Handover`).
 @main
 struct Particlectl: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "particlectl",
-        abstract: RootHelp.abstract,
-        discussion: RootHelp.discussion,
-        version: ParticlectlVersion.string,
+    static let configuration = RootHelp.configuration(
         subcommands: SerialCommandTree.commands + NetCommands.all + [Sim.self]
     )
 
