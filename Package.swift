@@ -60,21 +60,30 @@ let package = Package(
 
         // Executables. `particlectl` stays small (discovery and serial) so that it starts fast; the commands that
         // need the network stack live in `particlectl-net`, the simulators in `particlectl-sim`, and `particlectl`
-        // hands their command lines over.
+        // hands their command lines over. The command definitions are libraries so that one executable can hold the
+        // whole tree for help, shell completions and the man page (`particlectl-sim`, which links everything anyway).
         .target(name: "ParticleCLISupport", dependencies: [
             "ParticleCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "particlectl", dependencies: [
+        .target(name: "ParticleSerialCommands", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleCLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "particlectl-net", dependencies: [
+        ], path: "Sources/particlectl/Serial"),
+        .executableTarget(name: "particlectl", dependencies: [
+            "ParticleCore", "ParticleSerialCommands", "ParticleCLISupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Serial"]),
+        .target(name: "ParticleNetCommands", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
             "ParticleProvisioning", "ParticleFirmware", "ParticleCLISupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], path: "Sources/particlectl-net", exclude: ["Main"]),
+        .executableTarget(name: "particlectl-net", dependencies: [
+            "ParticleCore", "ParticleNetCommands", "ParticleCLISupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/particlectl-net/Main"),
         .executableTarget(name: "particlectl-sim", dependencies: [
-            "ParticleCore", "ParticleSimulators", "ParticleCLISupport",
+            "ParticleCore", "ParticleSimulators", "ParticleCLISupport", "ParticleSerialCommands", "ParticleNetCommands",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Glibc
 import ParticleCore
 
@@ -7,10 +6,12 @@ import ParticleCore
 /// Shared by `particlectl`, `particlectl-net` and `particlectl-sim`.
 public enum CommandLineRunner {
     /// Parses the process arguments with `Root`, runs the command, and exits with the documented code.
-    public static func main<Root: ParsableCommand>(_ root: Root.Type, prefix: String = "particlectl") async -> Never {
+    /// `arguments` defaults to the process's own (after its name).
+    public static func main<Root: ParsableCommand>(_ root: Root.Type, arguments: [String]? = nil,
+                                                   prefix: String = "particlectl") async -> Never {
         let status: Int32
         do {
-            var command = try root.parseAsRoot()
+            var command = try root.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -41,29 +42,47 @@ public enum ErrorReporter {
             return ExitStatus.ok.rawValue
         }
         // Bad usage: one line saying what is wrong and where the help is, not the whole usage block.
-        let message = root.message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = String(root.message(for: error).drop(while: \.isWhitespace).reversed()
+            .drop(while: \.isWhitespace).reversed())
         let firstLine = message.split(separator: "\n").first.map(String.init) ?? text
         Terminal.writeError("\(prefix): \(firstLine) (see --help)")
         return ExitStatus.usage.rawValue
     }
 }
 
-/// Writes to stdout/stderr without buffering surprises (each call is one line or block, flushed).
+/// Writes to stdout/stderr without buffering surprises (each call is one line or block, written at once).
 public enum Terminal {
     public static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        writeAll(STDOUT_FILENO, text.hasSuffix("\n") ? text : text + "\n")
     }
 
     public static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        writeAll(STDERR_FILENO, text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }  // a closed pipe: nothing more can be said
+            bytes = bytes.dropFirst(written)
+        }
     }
 }
 
-/// Runs another particlectl executable installed beside this one (resolving symlinks), else found on PATH, in
-/// place of this process: same arguments after the name, same stdin/stdout/stderr, its exit code.
+/// Runs another particlectl executable installed beside this one (the folder of the resolved `/proc/self/exe`, never
+/// `PATH`) in place of this process: same arguments after the name, same stdin/stdout/stderr, its exit code. It must
+/// report this build's version (`--version`), so that a stale sibling left by an older install is refused instead of
+/// run.
 public enum SiblingExecutable {
+    /// The first argument that makes `particlectl-sim` parse with the whole `particlectl` command tree (for help,
+    /// shell completions and the man page).
+    public static let wholeTreeArgument = "---whole-tree"
+
     public static func exec(_ name: String, _ arguments: [String]) throws -> Never {
         let executable = try locate(name)
+        try checkVersion(of: executable)
         var cArguments: [UnsafeMutablePointer<CChar>?] = [strdup(executable)]
         cArguments += RawArguments.unrepaired(arguments).map { bytes -> UnsafeMutablePointer<CChar>? in
             bytes.withUnsafeBufferPointer { buffer in
@@ -78,14 +97,29 @@ public enum SiblingExecutable {
         throw UserError(.io, "cannot start \(executable): \(String(cString: strerror(errno)))")
     }
 
+    /// The path of `name` beside this executable, or a not-found error saying what to install.
     public static func locate(_ name: String) throws -> String {
-        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let sibling = me.deletingLastPathComponent().appendingPathComponent(name).path
+        let folder = ownFolder()
+        let sibling = "\(folder)/\(name)"
         if access(sibling, X_OK) == 0 { return sibling }
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        throw UserError(.notFound, "\(name) not found beside particlectl or on PATH; install the particlectl executables together")
+        throw UserError(.notFound, "\(name) not found in \(folder); install particlectl, particlectl-net and "
+                        + "particlectl-sim together in one folder (make install)")
+    }
+
+    /// Refuses a sibling whose `--version` is not this build's version (or that does not answer within 5 s).
+    public static func checkVersion(of executable: String, expected: String = ParticlectlVersion.string) throws {
+        let reported = try VersionProbe.run(executable, seconds: 5)
+        guard reported != expected else { return }
+        let found = reported.map { "is version \($0)" } ?? "reports no version"
+        throw UserError(.notFound, "\(executable) \(found), not \(expected) like particlectl; install the particlectl "
+                        + "executables of one release together (make install)")
+    }
+
+    private static func ownFolder() -> String {
+        guard let resolved = realpath("/proc/self/exe", nil) else { return "." }
+        defer { free(resolved) }
+        let path = String(cString: resolved)
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

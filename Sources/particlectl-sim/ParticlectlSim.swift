@@ -8,10 +8,15 @@ struct ParticlectlSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "particlectl sim",
         abstract: "Simulators for trying and testing particlectl without hardware or an account.",
+        version: ParticlectlVersion.string,
         subcommands: SimulatorCommands.all
     )
 
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == SiblingExecutable.wholeTreeArgument {
+            await CommandLineRunner.main(WholeTree.self, arguments: Array(arguments.dropFirst()))
+        }
         await CommandLineRunner.main(ParticlectlSim.self, prefix: "particlectl sim")
     }
 }

@@ -52,10 +52,10 @@ final class SimCloudProcess: @unchecked Sendable {
     var configPath: String { home + "/config/particlectl/config.json" }
 
     func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:],
-             timeout: Double = 30) throws -> ToolResult {
+             timeout: Double = 30) async throws -> ToolResult {
         var env = environment
         for (key, value) in extra { env[key] = value }
-        return try ToolRunner.particlectl(arguments, stdin: stdin, environment: env, timeout: timeout)
+        return try await ToolRunner.particlectl(arguments, stdin: stdin, environment: env, timeout: timeout)
     }
 
     /// Calls a simulator endpoint (`/_sim/…`) and returns the JSON reply.
@@ -128,27 +128,27 @@ func jsonArray(_ text: String) throws -> [[String: Any]] {
             """.write(toFile: seed, atomically: true, encoding: .utf8)
         let sim = try SimCloudProcess(extraArguments: ["--seed", seed])
         defer { sim.stop() }
-        let login = try sim.run(["login", "--username", "solo@example.com", "--password-stdin"], stdin: "pw\n")
+        let login = try await sim.run(["login", "--username", "solo@example.com", "--password-stdin"], stdin: "pw\n")
         #expect(login.status == 0)
-        #expect(try sim.run(["cloud", "get", "lonely", "t"]).stdout == "21.5\n")
+        await #expect(try sim.run(["cloud", "get", "lonely", "t"]).stdout == "21.5\n")
 
         try "{\"users\": 5}".write(toFile: seed, atomically: true, encoding: .utf8)
-        let bad = try ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", "127.0.0.1:0", "--seed", seed], timeout: 20)
+        let bad = try await ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", "127.0.0.1:0", "--seed", seed], timeout: 20)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("is not a fake-cloud fixture"))
     }
 
-    @Test func portInUseIsExit6() throws {
+    @Test func portInUseIsExit6() async throws {
         let sim = try SimCloudProcess()
         defer { sim.stop() }
         let address = String(sim.url.dropFirst("http://".count))
-        let second = try ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", address], timeout: 20)
+        let second = try await ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", address], timeout: 20)
         #expect(second.status == 6)
         #expect(second.stderr.hasPrefix("particlectl sim: cannot listen on \(address)"))
     }
 
-    @Test func badListenAddressIsUsageError() throws {
-        let result = try ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", "nowhere"], timeout: 20)
+    @Test func badListenAddressIsUsageError() async throws {
+        let result = try await ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", "nowhere"], timeout: 20)
         #expect(result.status == 2)
         #expect(result.stderr.contains("HOST:PORT"))
     }

@@ -8,20 +8,20 @@ import Testing
 struct DiscoveryTests {
     static let keys: Set<String> = ["port", "platform", "platform_id", "vendor_id", "product_id", "serial_number", "mode"]
 
-    private func listJSON(_ tree: UmockdevTree) throws -> [[String: Any]] {
-        let result = try ToolRunner.particlectl(["serial", "list", "--json"], devices: tree)
+    private func listJSON(_ tree: UmockdevTree) async throws -> [[String: Any]] {
+        let result = try await ToolRunner.particlectl(["serial", "list", "--json"], devices: tree)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         return try #require(parsed as? [[String: Any]])
     }
 
     @Test("every platform in the table is listed with its name and id", arguments: Platform.all.filter { $0.id != 0 })
-    func everyPlatform(platform: Platform) throws {
+    func everyPlatform(platform: Platform) async throws {
         var tree = UmockdevTree()
         let productID = try #require(USBIdentity.cdcProductID(for: platform)).product
         tree.addSerialDevice(vendor: "2b04", product: String(format: "%04x", productID),
                              serial: "e00fce68000000000000abcd", tty: "ttyACM0")
-        let devices = try listJSON(tree)
+        let devices = try await listJSON(tree)
         try #require(devices.count == 1)
         #expect(Set(devices[0].keys) == Self.keys)
         #expect(devices[0]["platform"] as? String == platform.name)
@@ -33,20 +33,20 @@ struct DiscoveryTests {
         #expect(devices[0]["serial_number"] as? String == "e00fce68000000000000abcd")
     }
 
-    @Test func theCoreUsesItsOwnVendorID() throws {
+    @Test func theCoreUsesItsOwnVendorID() async throws {
         var tree = UmockdevTree()
         tree.addSerialDevice(vendor: "1d50", product: "607d", serial: "53ff6f065075535128431387", tty: "ttyACM0")
         tree.addSerialDevice(vendor: "1d50", product: "6018", serial: "BMP1", tty: "ttyACM1")  // a Black Magic Probe
-        let devices = try listJSON(tree)
+        let devices = try await listJSON(tree)
         try #require(devices.count == 1)
         #expect(devices[0]["platform"] as? String == "core")
         #expect(devices[0]["platform_id"] as? Int == 0)
     }
 
-    @Test func dfuDeviceHasNoPort() throws {
+    @Test func dfuDeviceHasNoPort() async throws {
         var tree = UmockdevTree()
         tree.addUSBDevice(vendor: "2b04", product: "d00d", serial: "e00fce6811112222333344ab")
-        let devices = try listJSON(tree)
+        let devices = try await listJSON(tree)
         try #require(devices.count == 1)
         #expect(Set(devices[0].keys) == Self.keys)
         #expect(devices[0]["port"] is NSNull)
@@ -55,58 +55,58 @@ struct DiscoveryTests {
         #expect(devices[0]["product_id"] as? String == "d00d")
     }
 
-    @Test func nonParticleSerialDevicesAreNotListed() throws {
+    @Test func nonParticleSerialDevicesAreNotListed() async throws {
         var tree = UmockdevTree()
         tree.addSerialDevice(vendor: "0403", product: "6001", serial: "FT4ABC", tty: "ttyUSB0")
         tree.addSerialDevice(vendor: "2341", product: "0043", serial: "ARDUINO", tty: "ttyACM3")
-        #expect(try listJSON(tree).isEmpty)
-        let human = try ToolRunner.particlectl(["serial", "list"], devices: tree)
+        await #expect(try listJSON(tree).isEmpty)
+        let human = try await ToolRunner.particlectl(["serial", "list"], devices: tree)
         #expect(human.status == 0)
         #expect(human.stdout == "No Particle devices found.\n")
     }
 
-    @Test func twoDevicesSortedByPortWithDFULast() throws {
+    @Test func twoDevicesSortedByPortWithDFULast() async throws {
         var tree = UmockdevTree()
         tree.addUSBDevice(vendor: "2b04", product: "d020", serial: "0a10aced202194944a042f04")
         tree.addSerialDevice(vendor: "2b04", product: "c00c", serial: "e00fce68aaaaaaaaaaaaaaaa", tty: "ttyACM1")
         tree.addSerialDevice(vendor: "2b04", product: "c006", serial: "e00fce68bbbbbbbbbbbbbbbb", tty: "ttyACM0")
-        let devices = try listJSON(tree)
+        let devices = try await listJSON(tree)
         #expect(devices.map { $0["port"] as? String } == ["/dev/ttyACM0", "/dev/ttyACM1", nil])
         #expect(devices.map { $0["platform"] as? String } == ["photon", "argon", "p2"])
     }
 
-    @Test func missingSerialNumberIsNull() throws {
+    @Test func missingSerialNumberIsNull() async throws {
         var tree = UmockdevTree()
         tree.addSerialDevice(vendor: "2b04", product: "c008", serial: nil, tty: "ttyACM0")
-        let devices = try listJSON(tree)
+        let devices = try await listJSON(tree)
         try #require(devices.count == 1)
         #expect(Set(devices[0].keys) == Self.keys)
         #expect(devices[0]["serial_number"] is NSNull)
         #expect(devices[0]["platform"] as? String == "p1")
     }
 
-    @Test func unknownParticleProductIDIsListedAsUnknown() throws {
+    @Test func unknownParticleProductIDIsListedAsUnknown() async throws {
         var tree = UmockdevTree()
         tree.addSerialDevice(vendor: "2b04", product: "c0ee", serial: "e00fce68cccccccccccccccc", tty: "ttyACM0")
-        let devices = try listJSON(tree)
+        let devices = try await listJSON(tree)
         try #require(devices.count == 1)
         #expect(devices[0]["platform"] as? String == "unknown")
         #expect(devices[0]["platform_id"] is NSNull)
         #expect(devices[0]["product_id"] as? String == "c0ee")
     }
 
-    @Test func noDevicesIsAnEmptyListAndExitZero() throws {
-        let result = try ToolRunner.particlectl(["serial", "list", "--json"], devices: UmockdevTree())
+    @Test func noDevicesIsAnEmptyListAndExitZero() async throws {
+        let result = try await ToolRunner.particlectl(["serial", "list", "--json"], devices: UmockdevTree())
         #expect(result.status == 0)
         #expect(result.stdout == "[]\n")
         #expect(result.stderr.isEmpty)
     }
 
-    @Test func humanListIsATable() throws {
+    @Test func humanListIsATable() async throws {
         var tree = UmockdevTree()
         tree.addSerialDevice(vendor: "2b04", product: "c006", serial: "e00fce68bbbbbbbbbbbbbbbb", tty: "ttyACM0")
         tree.addUSBDevice(vendor: "2b04", product: "d020", serial: nil)
-        let result = try ToolRunner.particlectl(["serial", "list"], devices: tree)
+        let result = try await ToolRunner.particlectl(["serial", "list"], devices: tree)
         #expect(result.status == 0)
         #expect(result.stdoutLines == [
             "PORT          PLATFORM  MODE    USB ID     SERIAL NUMBER",
@@ -115,9 +115,9 @@ struct DiscoveryTests {
         ])
     }
 
-    @Test func watchReportsPlugAndUnplugAsJSONLines() throws {
+    @Test func watchReportsPlugAndUnplugAsJSONLines() async throws {
         let script = ToolRunner.packageRoot.appendingPathComponent("scripts/test/umockdev-watch.py").path
-        let result = try ToolRunner.run("/usr/bin/python3", [script, ToolRunner.particlectl, "--json",
+        let result = try await ToolRunner.run("/usr/bin/python3", [script, ToolRunner.particlectl, "--json",
                                                               "--count", "4", "--timeout", "15"], timeout: 30)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let events = try result.stdoutLines.map {
@@ -133,19 +133,19 @@ struct DiscoveryTests {
         for event in events { #expect(Set(event.keys) == Self.keys.union(["event"])) }
     }
 
-    @Test func watchStopsAtItsTimeoutWhenNothingHappens() throws {
-        let result = try ToolRunner.run("/usr/bin/umockdev-run", ["--", ToolRunner.particlectl, "serial", "watch",
+    @Test func watchStopsAtItsTimeoutWhenNothingHappens() async throws {
+        let result = try await ToolRunner.run("/usr/bin/umockdev-run", ["--", ToolRunner.particlectl, "serial", "watch",
                                                                    "--json", "--timeout", "0.3"], timeout: 10)
         #expect(!result.timedOut)
         #expect(result.status == 0)
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func watchRejectsBadOptionsWithUsageExit() throws {
-        let result = try ToolRunner.particlectl(["serial", "watch", "--timeout", "0"])
+    @Test func watchRejectsBadOptionsWithUsageExit() async throws {
+        let result = try await ToolRunner.particlectl(["serial", "watch", "--timeout", "0"])
         #expect(result.status == 2)
         #expect(result.stderr == "particlectl: The value '0' is invalid for '--timeout <seconds>': a duration is a number of seconds from 0.01 to 86400 (one day) (see --help)\n")
-        let unknown = try ToolRunner.particlectl(["serial", "list", "--bogus"])
+        let unknown = try await ToolRunner.particlectl(["serial", "list", "--bogus"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr == "particlectl: Unknown option '--bogus' (see --help)\n")
     }

@@ -18,9 +18,9 @@ struct ProvisionTests {
     }
 
     /// A world whose serial device is provisioned (claimed by dev@example.com and online).
-    private func provisionedWorld() throws -> SimulatedWorldFixture {
-        let world = try SimulatedWorldFixture()
-        let provisioned = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+    private func provisionedWorld() async throws -> SimulatedWorldFixture {
+        let world = try await SimulatedWorldFixture()
+        let provisioned = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                                  "--password-stdin"], stdin: Self.password + "\n")
         #expect(provisioned.status == 0, "stderr: \(provisioned.stderr)")
         return world
@@ -33,9 +33,9 @@ struct ProvisionTests {
         return source
     }
 
-    @Test func serialProvisioningWithFirmwareEndsVerified() throws {
-        let world = try SimulatedWorldFixture()
-        let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+    @Test func serialProvisioningWithFirmwareEndsVerified() async throws {
+        let world = try await SimulatedWorldFixture()
+        let result = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                             "--password-stdin", "--name", "bench-1", "--firmware", "functionVarPub",
                                             "--json"], stdin: Self.password + "\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -62,16 +62,16 @@ struct ProvisionTests {
         #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
 
         // The device is now the user's, online, with the firmware's functions.
-        let info = try world.particlectl(["cloud", "device", world.serialDeviceID, "--json"])
+        let info = try await world.particlectl(["cloud", "device", world.serialDeviceID, "--json"])
         #expect(info.status == 0, "stderr: \(info.stderr)")
         #expect(info.stdout.contains("\"setColor\""))
     }
 
     @Test(arguments: ["tcp", "http"])
-    func softAPProvisioning(transport: String) throws {
-        let world = try SimulatedWorldFixture()
+    func softAPProvisioning(transport: String) async throws {
+        let world = try await SimulatedWorldFixture()
         let address = transport == "tcp" ? world.softAPTCP : world.softAPHTTP
-        let result = try world.particlectl(["provision", "--softap", "--address", address, "--protocol", transport,
+        let result = try await world.particlectl(["provision", "--softap", "--address", address, "--protocol", transport,
                                             "--ssid", "HomeNet", "--password-stdin"], stdin: Self.password + "\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("Provisioned \(world.softAPDeviceID)"))
@@ -82,9 +82,9 @@ struct ProvisionTests {
         #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
     }
 
-    @Test func wrongWiFiPasswordTimesOutAtWaitOnlineAndTheSameCommandThenCompletes() throws {
-        let world = try SimulatedWorldFixture()
-        let wrong = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+    @Test func wrongWiFiPasswordTimesOutAtWaitOnlineAndTheSameCommandThenCompletes() async throws {
+        let world = try await SimulatedWorldFixture()
+        let wrong = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--online-timeout", "2"], stdin: "not the password\n")
         #expect(wrong.status == 4)
         #expect(wrong.stderr.contains("step 'wait-online'"))
@@ -99,7 +99,7 @@ struct ProvisionTests {
         #expect(lines.last?.hasSuffix("rerun the same command — it puts the device back into listening mode and continues") == true)
 
         // The device now runs its application; the same command puts it back into listening mode and completes.
-        let rerun = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let rerun = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--json"], stdin: Self.password + "\n")
         #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
         let summary = try summary(rerun)
@@ -108,9 +108,9 @@ struct ProvisionTests {
         #expect((identify?["detail"] as? String)?.contains("put back into listening mode") == true)
     }
 
-    @Test func failureJSONIsTheSuccessObjectWithTheError() throws {
-        let world = try SimulatedWorldFixture()
-        let wrong = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+    @Test func failureJSONIsTheSuccessObjectWithTheError() async throws {
+        let world = try await SimulatedWorldFixture()
+        let wrong = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--online-timeout", "2", "--json"],
                                           stdin: "not the password\n")
         #expect(wrong.status == 4)
@@ -127,19 +127,19 @@ struct ProvisionTests {
         #expect(wrong.stderr.contains("particlectl: step 'wait-online'"))
     }
 
-    @Test func aBadPlanIsRefusedBeforeAnythingIsWrittenToTheDevice() throws {
-        let world = try SimulatedWorldFixture()
-        let badName = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+    @Test func aBadPlanIsRefusedBeforeAnythingIsWrittenToTheDevice() async throws {
+        let world = try await SimulatedWorldFixture()
+        let badName = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                              "--password-stdin", "--name", "bad name!"], stdin: Self.password + "\n")
         #expect(badName.status == 2)
         #expect(badName.stderr.contains("--name: the device name 'bad name!' may only contain letters, digits, _ and -"))
-        let badSecurity = try world.particlectl(["provision", "--softap", "--ssid", "HomeNet", "--security", "wpa3"])
+        let badSecurity = try await world.particlectl(["provision", "--softap", "--ssid", "HomeNet", "--security", "wpa3"])
         #expect(badSecurity.status == 2)
-        let unknownSecurity = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let unknownSecurity = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                                      "--security", "wpa2_aes_bogus"])
         #expect(unknownSecurity.status == 2)
 
-        let shortPassword = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let shortPassword = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                                    "--security", "wpa2", "--password-stdin", "--json"], stdin: "short\n")
         #expect(shortPassword.status == 2)
         let object = try summary(shortPassword)
@@ -147,41 +147,41 @@ struct ProvisionTests {
         #expect(object["device_id"] is NSNull)
         #expect(shortPassword.stderr.contains("a WPA password must be 8 to 63 characters long"))
 
-        let noProduct = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let noProduct = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                                "--password-stdin", "--product", "no-such-product"],
                                               stdin: Self.password + "\n")
         #expect(noProduct.status == 3)
         #expect(noProduct.stderr.contains("product no-such-product not found"))
 
-        let taken = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let taken = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--name", "gongbot", "--json"], stdin: Self.password + "\n")
         #expect(taken.status == 2)
         #expect(try summary(taken)["failed_step"] as? String == "check-cloud")
         #expect(taken.stderr.contains("the name 'gongbot' is already used by device 0123456789abcdef01234567"))
 
         // Nothing was written: the device is still in listening mode and unclaimed, and the next run does it all.
-        let good = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let good = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                           "--security", "wpa2_aes", "--password-stdin", "--json"],
                                          stdin: Self.password + "\n")
         #expect(good.status == 0, "stderr: \(good.stderr)")
         #expect(steps(try summary(good)).allSatisfy { $0.1 == "done" })
     }
 
-    @Test func softAPTakesTheSameSecurityNames() throws {
-        let world = try SimulatedWorldFixture()
-        let result = try world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",
+    @Test func softAPTakesTheSameSecurityNames() async throws {
+        let world = try await SimulatedWorldFixture()
+        let result = try await world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",
                                             "--security", "wpa", "--password-stdin"], stdin: Self.password + "\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("unknown Wi-Fi security"), "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("step 'configure'"), "stderr: \(result.stderr)")
     }
 
-    @Test func aClaimedDeviceIsFinishedFromTheCloudWithDevice() throws {
-        let world = try SimulatedWorldFixture()
-        let first = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+    @Test func aClaimedDeviceIsFinishedFromTheCloudWithDevice() async throws {
+        let world = try await SimulatedWorldFixture()
+        let first = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin"], stdin: Self.password + "\n")
         #expect(first.status == 0, "stderr: \(first.stderr)")
-        let result = try world.particlectl(["provision", "--device", world.serialDeviceID, "--name", "bench-9",
+        let result = try await world.particlectl(["provision", "--device", world.serialDeviceID, "--name", "bench-9",
                                             "--firmware", "functionVar", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let summary = try summary(result)
@@ -189,14 +189,14 @@ struct ProvisionTests {
         #expect(summary["name"] as? String == "bench-9")
         #expect((summary["firmware"] as? [String: Any])?["verified"] as? Bool == true)
 
-        let mixed = try world.particlectl(["provision", "--device", world.serialDeviceID, "--port", world.serialPort])
+        let mixed = try await world.particlectl(["provision", "--device", world.serialDeviceID, "--port", world.serialPort])
         #expect(mixed.status == 2)
     }
 
-    @Test func aMissedOnlineEventCostsAPollIntervalNotTheTimeout() throws {
-        let world = try SimulatedWorldFixture()
-        try world.setFaults(#"{"lost_events": 1}"#)
-        let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+    @Test func aMissedOnlineEventCostsAPollIntervalNotTheTimeout() async throws {
+        let world = try await SimulatedWorldFixture()
+        try await world.setFaults(#"{"lost_events": 1}"#)
+        let result = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                             "--password-stdin", "--online-timeout", "60", "--json"],
                                            stdin: Self.password + "\n", timeout: 50)
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -205,8 +205,8 @@ struct ProvisionTests {
         #expect((waited?["seconds"] as? Double ?? 99) < 10)
     }
 
-    @Test func sigtermPrintsWhatWasDoneAndWhereItStopped() throws {
-        let world = try SimulatedWorldFixture()
+    @Test func sigtermPrintsWhatWasDoneAndWhereItStopped() async throws {
+        let world = try await SimulatedWorldFixture()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
         process.arguments = ["provision", "--port", world.serialPort, "--ssid", "HomeNet", "--password-stdin",
@@ -239,12 +239,12 @@ struct ProvisionTests {
         #expect(stderr.contains("particlectl: step 'wait-online' (waiting for the device to come online) failed: interrupted"))
     }
 
-    @Test func onATerminalTheWaitShowsElapsedAndRemainingTimeInPlace() throws {
-        let world = try SimulatedWorldFixture()
+    @Test func onATerminalTheWaitShowsElapsedAndRemainingTimeInPlace() async throws {
+        let world = try await SimulatedWorldFixture()
         // `script` runs the command with a terminal as its stdout and stderr.
         let command = [ToolRunner.particlectl, "provision", "--port", world.serialPort, "--ssid", "HomeNet",
                        "--password-stdin", "--online-timeout", "3"].joined(separator: " ")
-        let result = try ToolRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: "not the password\n",
+        let result = try await ToolRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: "not the password\n",
                                         environment: world.environment, timeout: 60)
         #expect(result.status == 4, "output: \(result.stdout)")
         #expect(result.stdout.contains("\r\u{1B}[K… wait-online: waiting for the device to come online — 1 s elapsed, 2 s left"))
@@ -253,14 +253,14 @@ struct ProvisionTests {
         #expect(!result.stdout.contains("… connect: leaving listening mode\r\n"))
     }
 
-    @Test func rerunAfterSuccessSkipsWhatIsDoneAndReleasesTheDevice() throws {
-        let world = try SimulatedWorldFixture()
-        let first = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+    @Test func rerunAfterSuccessSkipsWhatIsDoneAndReleasesTheDevice() async throws {
+        let world = try await SimulatedWorldFixture()
+        let first = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--firmware", "functionVar", "--json"],
                                           stdin: Self.password + "\n")
         #expect(first.status == 0, "stderr: \(first.stderr)")
-        _ = try world.particlectl(["serial", "listen", "--port", world.serialPort])
-        let again = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        _ = try await world.particlectl(["serial", "listen", "--port", world.serialPort])
+        let again = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin", "--firmware", "functionVar", "--json"],
                                           stdin: Self.password + "\n")
         #expect(again.status == 0, "stderr: \(again.stderr)")
@@ -275,23 +275,23 @@ struct ProvisionTests {
         #expect((try summary(again)["firmware"] as? [String: Any])?["firmware"] as? String == "functionVar")
     }
 
-    @Test func silentDeviceFailsAtIdentifyWithTimeout() throws {
-        let world = try SimulatedWorldFixture()
+    @Test func silentDeviceFailsAtIdentifyWithTimeout() async throws {
+        let world = try await SimulatedWorldFixture()
         let silent = try BackgroundTool(ToolRunner.particlectlSim, ["device", "--fault", "silent"])
         defer { silent.stop() }
         let line = try silent.firstLine()
         let port = String(line.dropFirst("port: ".count))
-        let result = try world.particlectl(["provision", "--port", port, "--ssid", "HomeNet", "--password-stdin",
+        let result = try await world.particlectl(["provision", "--port", port, "--ssid", "HomeNet", "--password-stdin",
                                             "--timeout", "1"], stdin: Self.password + "\n")
         #expect(result.status == 4)
         #expect(result.stderr.contains("step 'identify'"))
         #expect(result.stderr.contains(port))
     }
 
-    @Test func rateLimitedCloudFailsWithExitOneThenARerunCompletes() throws {
-        let world = try SimulatedWorldFixture()
+    @Test func rateLimitedCloudFailsWithExitOneThenARerunCompletes() async throws {
+        let world = try await SimulatedWorldFixture()
         try world.setFaults(#"{"rate_limits": 50, "retry_after": 0}"#)
-        let limited = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let limited = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                              "--password-stdin"], stdin: Self.password + "\n", timeout: 90)
         #expect(limited.status == 1)
         #expect(limited.stderr.contains("HTTP 429"))
@@ -299,30 +299,30 @@ struct ProvisionTests {
         #expect(limited.stderr.contains("rate limited by the cloud (HTTP 429): waiting 0.0 s before retry 1"))
         #expect(limited.stderr.contains("step '"))
         try world.setFaults("{}")
-        let rerun = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let rerun = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                            "--password-stdin"], stdin: Self.password + "\n")
         #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
     }
 
-    @Test func flashShowsCompileErrorsWithTheCompilersLines() throws {
-        let world = try provisionedWorld()
+    @Test func flashShowsCompileErrorsWithTheCompilersLines() async throws {
+        let world = try await provisionedWorld()
         let source = try sourceFile("void setup() {}\n#error sensor pin not defined\nvoid loop() {}\n")
         defer { try? FileManager.default.removeItem(at: source) }
-        let result = try world.particlectl(["firmware", "flash", world.serialDeviceID, source.path, "--verify"])
+        let result = try await world.particlectl(["firmware", "flash", world.serialDeviceID, source.path, "--verify"])
         #expect(result.status == 1)
         #expect(result.stderr.contains(":2:2: error: #error sensor pin not defined"))
         #expect(result.stderr.contains("particlectl: the firmware did not compile"))
         // Fixed: the next flash goes through and verifies.
-        let fixed = try world.particlectl(["firmware", "flash", world.serialDeviceID, "functionVar", "--verify"])
+        let fixed = try await world.particlectl(["firmware", "flash", world.serialDeviceID, "functionVar", "--verify"])
         #expect(fixed.status == 0, "stderr: \(fixed.stderr)")
         #expect(fixed.stdout == "functionVar flashed and verified on \(world.serialDeviceID)\n")
     }
 
-    @Test func firmwareFlashJSONOnFailure() throws {
-        let world = try provisionedWorld()
+    @Test func firmwareFlashJSONOnFailure() async throws {
+        let world = try await provisionedWorld()
         let source = try sourceFile("#error nope\n")
         defer { try? FileManager.default.removeItem(at: source) }
-        let result = try world.particlectl(["firmware", "flash", world.serialDeviceID, source.path, "--verify", "--json"])
+        let result = try await world.particlectl(["firmware", "flash", world.serialDeviceID, source.path, "--verify", "--json"])
         #expect(result.status == 1)
         let object = try summary(result)
         #expect(object["device"] as? String == world.serialDeviceID)
@@ -332,7 +332,7 @@ struct ProvisionTests {
         #expect((object["error"] as? String)?.hasPrefix("the firmware did not compile") == true)
         #expect(result.stderr.contains("particlectl: the firmware did not compile"))
         // A device the account does not have (the cloud answers 403) fails at `resolve`, with the same object.
-        let unknown = try world.particlectl(["firmware", "flash", "no_such_device", "functionVar", "--json"])
+        let unknown = try await world.particlectl(["firmware", "flash", "no_such_device", "functionVar", "--json"])
         #expect(unknown.status == 1)
         let missing = try summary(unknown)
         #expect(missing["exit_code"] as? Int == 1)
@@ -341,19 +341,19 @@ struct ProvisionTests {
         #expect(missing["firmware"] as? String == "functionVar")
     }
 
-    @Test func withoutAnEventStreamItPollsTheDeviceInfo() throws {
-        let world = try SimulatedWorldFixture()
+    @Test func withoutAnEventStreamItPollsTheDeviceInfo() async throws {
+        let world = try await SimulatedWorldFixture()
         try world.setFaults(#"{"stream_errors": 100}"#)
-        let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let result = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                             "--password-stdin", "--json"], stdin: Self.password + "\n", timeout: 90)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let waited = (try summary(result)["steps"] as? [[String: Any]])?.first { $0["step"] as? String == "wait-online" }
         #expect(waited?["detail"] as? String == "online (polled device info)")
     }
 
-    @Test func productImportThenUserClaim() throws {
-        let world = try SimulatedWorldFixture()
-        let result = try world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",
+    @Test func productImportThenUserClaim() async throws {
+        let world = try await SimulatedWorldFixture()
+        let result = try await world.particlectl(["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet",
                                             "--password-stdin", "--product", "widget-fleet", "--json"],
                                            stdin: Self.password + "\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -366,16 +366,16 @@ struct ProvisionTests {
         let firmware = try #require(summary["firmware"] as? [String: Any])
         #expect(firmware["verified"] as? Bool == false)
         #expect(firmware["functions"] as? [String] == [])
-        let listed = try world.particlectl(["cloud", "devices", "--product", "widget-fleet", "--json"])
+        let listed = try await world.particlectl(["cloud", "devices", "--product", "widget-fleet", "--json"])
         #expect(listed.status == 0, "stderr: \(listed.stderr)")
         #expect(listed.stdout.contains(world.softAPDeviceID))
     }
 
-    @Test func productCustomerOwnsTheDevice() throws {
-        let world = try SimulatedWorldFixture()
+    @Test func productCustomerOwnsTheDevice() async throws {
+        let world = try await SimulatedWorldFixture()
         var environment = world.environment
         environment["PARTICLE_CLIENT_SECRET"] = "widget-fleet-secret"
-        let result = try ToolRunner.particlectl(
+        let result = try await ToolRunner.particlectl(
             ["provision", "--softap", "--address", world.softAPTCP, "--ssid", "HomeNet", "--password-stdin",
              "--product", "1001", "--customer", "jane@example.com", "--client-id", "widget-fleet-2468", "--json"],
             stdin: Self.password + "\n", environment: environment, timeout: 60)
@@ -386,17 +386,17 @@ struct ProvisionTests {
         #expect(summary["platform"] as? String == "photon")
         #expect(!result.stdout.contains("widget-fleet-secret") && !result.stderr.contains("widget-fleet-secret"))
 
-        let missing = try world.particlectl(["provision", "--softap", "--ssid", "HomeNet", "--customer", "jane@example.com"])
+        let missing = try await world.particlectl(["provision", "--softap", "--ssid", "HomeNet", "--customer", "jane@example.com"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("--customer needs --product and --client-id"))
     }
 
-    @Test func flashVerifyThroughTheFirmwareCommand() throws {
-        let world = try SimulatedWorldFixture()
-        let provisioned = try world.particlectl(["provision", "--softap", "--address", world.softAPTCP,
+    @Test func flashVerifyThroughTheFirmwareCommand() async throws {
+        let world = try await SimulatedWorldFixture()
+        let provisioned = try await world.particlectl(["provision", "--softap", "--address", world.softAPTCP,
                                                  "--ssid", "HomeNet", "--password-stdin"], stdin: Self.password + "\n")
         #expect(provisioned.status == 0, "stderr: \(provisioned.stderr)")
-        let result = try world.particlectl(["firmware", "flash", world.softAPDeviceID, "functionVar", "--verify", "--json"])
+        let result = try await world.particlectl(["firmware", "flash", world.softAPDeviceID, "functionVar", "--verify", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["device"] as? String == world.softAPDeviceID)
@@ -404,11 +404,11 @@ struct ProvisionTests {
         #expect(object["verified"] as? Bool == true)
     }
 
-    @Test func compileDownloadsTheBinaryAndReportsSizes() throws {
-        let world = try SimulatedWorldFixture()
+    @Test func compileDownloadsTheBinaryAndReportsSizes() async throws {
+        let world = try await SimulatedWorldFixture()
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("fw-\(UUID().uuidString).bin")
         defer { try? FileManager.default.removeItem(at: output) }
-        let result = try world.particlectl(["firmware", "compile", "functionVarPub", "--platform", "photon",
+        let result = try await world.particlectl(["firmware", "compile", "functionVarPub", "--platform", "photon",
                                             "--output", output.path, "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -416,27 +416,27 @@ struct ProvisionTests {
         #expect((object["flash_bytes"] as? Int ?? 0) > 0)
         #expect((object["ram_bytes"] as? Int ?? 0) > 0)
         #expect(FileManager.default.fileExists(atPath: output.path))
-        let unknown = try world.particlectl(["firmware", "compile", "functionVar", "--platform", "toaster"])
+        let unknown = try await world.particlectl(["firmware", "compile", "functionVar", "--platform", "toaster"])
         #expect(unknown.status == 2)
     }
 
-    @Test func firmwareListAndShow() throws {
-        let list = try ToolRunner.particlectl(["firmware", "list", "--json"])
+    @Test func firmwareListAndShow() async throws {
+        let list = try await ToolRunner.particlectl(["firmware", "list", "--json"])
         #expect(list.status == 0)
         #expect(list.stdout.contains(#""name":"functionVar""#))
         #expect(list.stdout.contains(#""functions":["setColor","publishEvent"]"#))
-        let show = try ToolRunner.particlectl(["firmware", "show", "functionVarPub"])
+        let show = try await ToolRunner.particlectl(["firmware", "show", "functionVarPub"])
         #expect(show.status == 0)
         #expect(show.stdout.contains("Particle.function(\"publishEvent\", publishEvent);"))
-        let missing = try ToolRunner.particlectl(["firmware", "show", "blink"])
+        let missing = try await ToolRunner.particlectl(["firmware", "show", "blink"])
         #expect(missing.status == 3)
         #expect(missing.stderr == "particlectl: no bundled firmware named blink (bundled: functionVar, functionVarPub)\n")
     }
 
-    @Test func simAllRunsSeveralDevicesEachOnItsOwnPty() throws {
+    @Test func simAllRunsSeveralDevicesEachOnItsOwnPty() async throws {
         let sim = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--devices", "3", "--json", "--duration", "30"])
         defer { sim.stop() }
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(try sim.firstLine().utf8)) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try await sim.firstLine().utf8)) as? [String: Any])
         #expect(object["wifi_password"] as? String == Self.password)
         let devices = try #require(object["serial_devices"] as? [[String: String]])
         #expect(devices.count == 3)
@@ -444,7 +444,7 @@ struct ProvisionTests {
         #expect(Set(devices.compactMap { $0["device_id"] }).count == 3)
         #expect(devices.compactMap { $0["serial_number"] } == ["SIMARGON00001", "SIMARGON00002", "SIMARGON00003"])
         for device in devices {
-            let identify = try ToolRunner.particlectl(["serial", "identify", "--port", device["port"] ?? "", "--json"])
+            let identify = try await ToolRunner.particlectl(["serial", "identify", "--port", device["port"] ?? "", "--json"])
             #expect(identify.status == 0, "stderr: \(identify.stderr)")
             #expect(identify.stdout.contains(device["device_id"] ?? "?"))
             #expect(identify.stdout.contains(device["serial_number"] ?? "?"))
@@ -452,9 +452,9 @@ struct ProvisionTests {
     }
 
     /// The device asks for something not given: the line names `provision`'s own option, never one of `serial wifi`'s.
-    @Test func aMissingValueIsAskedForWithProvisionsOwnOption() throws {
-        let world = try SimulatedWorldFixture()
-        let result = try world.particlectl(["provision", "--port", world.serialPort, "--ssid", "NotInTheScan",
+    @Test func aMissingValueIsAskedForWithProvisionsOwnOption() async throws {
+        let world = try await SimulatedWorldFixture()
+        let result = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "NotInTheScan",
                                             "--password-stdin"], stdin: Self.password + "\n")
         #expect(result.status == 2, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("asks for the security type, but none was given — pass --security;"),
@@ -465,11 +465,11 @@ struct ProvisionTests {
     }
 
     /// A rejected token from `PARTICLE_AUTH` is named as such by `provision` too, not "run login".
-    @Test func aRejectedTokenFromPARTICLE_AUTHIsNamedByProvision() throws {
-        let world = try SimulatedWorldFixture()
+    @Test func aRejectedTokenFromPARTICLE_AUTHIsNamedByProvision() async throws {
+        let world = try await SimulatedWorldFixture()
         var environment = world.environment
         environment["PARTICLE_AUTH"] = "0123456789abcdef0123456789abcdef01234567"
-        let result = try ToolRunner.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+        let result = try await ToolRunner.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                                  "--password-stdin"], stdin: Self.password + "\n",
                                                 environment: environment, timeout: 60)
         #expect(result.status == 5, "stderr: \(result.stderr)")
@@ -477,9 +477,9 @@ struct ProvisionTests {
                 "stderr: \(result.stderr)")
     }
 
-    @Test func provisionWithoutATokenExitsFive() throws {
+    @Test func provisionWithoutATokenExitsFive() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
-        let result = try ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
+        let result = try await ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
                                                  "--password-stdin"], stdin: "x\n",
                                                 environment: ["XDG_CONFIG_HOME": home.path, "HOME": home.path,
                                                               "PARTICLE_AUTH": "", "PARTICLE_API_URL": "http://127.0.0.1:9"])
@@ -487,7 +487,7 @@ struct ProvisionTests {
         #expect(result.stderr.contains("particlectl login"))
 
         // With --json, a failure before the first step is the same object, empty, with the error.
-        let json = try ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
+        let json = try await ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
                                                "--password-stdin", "--json"], stdin: "x\n",
                                               environment: ["XDG_CONFIG_HOME": home.path, "HOME": home.path,
                                                             "PARTICLE_AUTH": "", "PARTICLE_API_URL": "http://127.0.0.1:9"])

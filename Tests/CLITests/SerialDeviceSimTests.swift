@@ -91,14 +91,14 @@ struct SerialDeviceSimTests {
     }
 
     @Test(arguments: [["--platform", "nokia"], ["--id", "xyz"], ["--fault", "fire"], ["--ssid-visible", "Bench"]])
-    func badOptionsAreUsageErrors(arguments: [String]) throws {
-        let result = try ToolRunner.run(ToolRunner.particlectlSim, ["device"] + arguments, timeout: 10)
+    func badOptionsAreUsageErrors(arguments: [String]) async throws {
+        let result = try await ToolRunner.run(ToolRunner.particlectlSim, ["device"] + arguments, timeout: 10)
         #expect(result.status == 2)
         #expect(!result.stderr.isEmpty)
     }
 
-    @Test func particlectlSimDeviceIsReachedThroughParticlectl() throws {
-        let result = try ToolRunner.particlectl(["sim", "device", "--help"], timeout: 10)
+    @Test func particlectlSimDeviceIsReachedThroughParticlectl() async throws {
+        let result = try await ToolRunner.particlectl(["sim", "device", "--help"], timeout: 10)
         #expect(result.status == 0)
         #expect(result.stdout.contains("--ssid-visible"))
     }

@@ -6,17 +6,17 @@ import Testing
 /// device left at a prompt is recognised and recovered, and a device slow to answer `w` is never typed into.
 @Suite("particlectl serial: unfinished dialogues")
 struct SerialDialogueCLITests {
-    @Test func aValueTheDeviceAsksForAndNobodyGaveClosesTheDialogue() throws {
+    @Test func aValueTheDeviceAsksForAndNobodyGaveClosesTheDialogue() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "photon"])
         defer { sim.stop() }
-        let result = try ToolRunner.particlectl(
+        let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--password-stdin"], stdin: "correct horse\n")
         #expect(result.status == 2)
         #expect(result.stderr == "particlectl: the device on \(sim.port) asks for the security type, but none was given — pass --security; the dialogue was closed without saving anything\n")
         #expect(sim.waitForEvent(containing: "wifi-refused ssid=Bench"))
         #expect(!sim.events.contains { $0.contains("wifi-saved") })
         // Back at the idle console: the next command works.
-        let identify = try ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
+        let identify = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
         #expect(identify.status == 0, "\(identify.stderr)")
     }
 
@@ -54,7 +54,7 @@ struct SerialDialogueCLITests {
         #expect(!sim.events.contains { $0.contains("wifi-saved") })
     }
 
-    @Test func identifyNamesADeviceLeftAtAPromptAndCloseDialogueRecoversIt() throws {
+    @Test func identifyNamesADeviceLeftAtAPromptAndCloseDialogueRecoversIt() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         // Somebody sent `w` and went away: the device waits at `SSID: `.
@@ -64,25 +64,25 @@ struct SerialDialogueCLITests {
         usleep(100_000)
         close(fd)
 
-        let stuck = try ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.5"])
+        let stuck = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.5"])
         #expect(stuck.status == 1)
         #expect(stuck.stderr == "particlectl: the device on \(sim.port) is waiting at a prompt of an unfinished dialogue (it echoed the command instead of answering) — run `particlectl serial close-dialogue --port \(sim.port)`, then retry\n")
 
-        let closed = try ToolRunner.particlectl(["serial", "close-dialogue", "--port", sim.port, "--json"])
+        let closed = try await ToolRunner.particlectl(["serial", "close-dialogue", "--port", sim.port, "--json"])
         #expect(closed.status == 0, "\(closed.stderr)")
         #expect(closed.stdout == #"{"closed":true,"port":"\#(sim.port)"}"# + "\n")
         #expect(sim.waitForEvent(containing: "wifi-refused ssid=particlectl-closed"))
 
-        let identify = try ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
+        let identify = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
         #expect(identify.status == 0, "\(identify.stderr)")
         #expect(!sim.events.contains { $0.contains("wifi-saved") })
     }
 
-    @Test func aDeviceSlowToAnswerWTakesTheTimeoutOnceAndIsNotTypedInto() throws {
+    @Test func aDeviceSlowToAnswerWTakesTheTimeoutOnceAndIsNotTypedInto() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon", "--fault", "slow-wifi"])
         defer { sim.stop() }
         let start = Date()
-        let result = try ToolRunner.particlectl(
+        let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin", "--timeout", "0.6"],
             stdin: "correct horse\n")
         let elapsed = Date().timeIntervalSince(start)
@@ -90,7 +90,7 @@ struct SerialDialogueCLITests {
         #expect(result.stderr == "particlectl: the device on \(sim.port) answers but did not ask for the SSID within 0.6s after `w` — it has no Wi-Fi setup console (a cellular device?) or is slow: retry with a longer --timeout; if it asks later, `particlectl serial close-dialogue --port \(sim.port)` ends that dialogue\n")
         #expect(elapsed < 1.15, "took \(elapsed) s (twice the timeout would be 1.2 s)")
         // The late SSID prompt got nothing: closing it finds an empty line and ends with the placeholder network.
-        let closed = try ToolRunner.particlectl(["serial", "close-dialogue", "--port", sim.port])
+        let closed = try await ToolRunner.particlectl(["serial", "close-dialogue", "--port", sim.port])
         #expect(closed.status == 0, "\(closed.stderr)")
         #expect(sim.waitForEvent(containing: "wifi-refused ssid=particlectl-closed"))
     }

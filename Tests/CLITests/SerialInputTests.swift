@@ -29,9 +29,9 @@ struct SerialInputTests {
     }
 
     @Test(arguments: badDurations)
-    func everyDurationOptionRefusesANonsenseValueWithOneUsageLine(value: String) throws {
+    func everyDurationOptionRefusesANonsenseValueWithOneUsageLine(value: String) async throws {
         for item in Self.durationOptions {
-            let result = try ToolRunner.run(Self.path(of: item.executable), item.arguments + [item.option, value], timeout: 20)
+            let result = try await ToolRunner.run(Self.path(of: item.executable), item.arguments + [item.option, value], timeout: 20)
             let what = "\(item.executable) \(item.arguments.joined(separator: " ")) \(item.option) \(value)"
             #expect(!result.timedOut, "\(what)")
             #expect(result.status == 2, "\(what): \(result.stderr)")
@@ -43,12 +43,12 @@ struct SerialInputTests {
         }
     }
 
-    @Test func aDirectoryOrAFileIsNotASerialPort() throws {
+    @Test func aDirectoryOrAFileIsNotASerialPort() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-tty-\(UUID().uuidString)").path
         try #require(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
         defer { try? FileManager.default.removeItem(atPath: file) }
         for port in ["/tmp", file] {
-            let result = try ToolRunner.particlectl(["serial", "identify", "--port", port])
+            let result = try await ToolRunner.particlectl(["serial", "identify", "--port", port])
             #expect(result.status == 2, "\(port): \(result.stderr)")
             #expect(result.stderr == "particlectl: \(port) is not a serial port — pass a device node such as /dev/ttyACM0 (see `particlectl serial list`)\n")
         }
@@ -56,14 +56,14 @@ struct SerialInputTests {
 
     /// Issue 11 item 14: as root the open succeeds despite TIOCEXCL, so the holder must be detected, and its
     /// exclusive mode must survive our close.
-    @Test func aPortAnotherProgramHoldsExclusivelyIsInUseAndStaysExclusive() throws {
+    @Test func aPortAnotherProgramHoldsExclusivelyIsInUseAndStaysExclusive() async throws {
         var master: Int32 = -1, slave: Int32 = -1
         try #require(openpty(&master, &slave, nil, nil, nil) == 0)
         defer { close(master); close(slave) }
         let tiocexcl: UInt = 0x540C, tiocgexcl: UInt = 0x8004_5440
         try #require(ioctl(slave, tiocexcl) == 0)
         let name = String(cString: ttyname(slave))
-        let result = try ToolRunner.particlectl(["serial", "identify", "--port", name, "--timeout", "0.5"])
+        let result = try await ToolRunner.particlectl(["serial", "identify", "--port", name, "--timeout", "0.5"])
         #expect(result.status == 6, "\(result.stderr)")
         #expect(result.stderr == "particlectl: \(name) is in use by another program (another particlectl, a serial monitor or ModemManager) — close it and retry\n")
         var exclusive: CInt = 0
@@ -72,7 +72,7 @@ struct SerialInputTests {
     }
 
     /// Issue 11 item 7: `CommandLine.arguments` would turn the bytes FF FE into two U+FFFD; they are refused instead.
-    @Test func anSSIDThatIsNotUTF8IsRefusedNotRepaired() throws {
+    @Test func anSSIDThatIsNotUTF8IsRefusedNotRepaired() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let commands = [
@@ -81,12 +81,12 @@ struct SerialInputTests {
             "printf 'correct horse\\n' | exec \"$0\" provision --port \"$1\" --ssid=\"$(printf 'Bench\\377\\376Net')\" --password-stdin",
         ]
         for command in commands {
-            let result = try ToolRunner.run("/bin/sh", ["-c", command, ToolRunner.particlectl, sim.port])
+            let result = try await ToolRunner.run("/bin/sh", ["-c", command, ToolRunner.particlectl, sim.port])
             #expect(result.status == 2, "\(command): \(result.stderr)")
             #expect(result.stderr == "particlectl: --ssid is not valid UTF-8 (Bench\\xff\\xfeNet): it would be altered, not sent as given — pass the name as UTF-8 text (see --help)\n", "\(command)")
         }
         // Nothing reached the device.
-        #expect(try ToolRunner.particlectl(["serial", "identify", "--port", sim.port]).status == 0)
+        await #expect(try ToolRunner.particlectl(["serial", "identify", "--port", sim.port]).status == 0)
         #expect(sim.events.isEmpty)
     }
 
@@ -96,10 +96,10 @@ struct SerialInputTests {
         ("Bench", "correct\u{7f}horse", "the password contains a DEL (0x7F)"),
         ("Ben\u{1b}[2Jch", "correct horse", "the SSID contains a control character (0x1B)"),
     ])
-    func controlCharactersTheConsoleWouldActOnAreRefused(ssid: String, password: String, problem: String) throws {
+    func controlCharactersTheConsoleWouldActOnAreRefused(ssid: String, password: String, problem: String) async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
-        let result = try ToolRunner.particlectl(
+        let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", ssid, "--security", "wpa2", "--password-stdin"], stdin: password + "\n")
         #expect(result.status == 2)
         #expect(result.stderr == "particlectl: \(problem), which the device's console would act on instead of storing — remove it\n")
@@ -107,44 +107,44 @@ struct SerialInputTests {
     }
 
     /// Issue 11 item 9: a claim code is made of the characters the cloud issues (base64), and nothing else.
-    @Test func claimCodesAreCheckedForTheCloudsCharactersBeforeSending() throws {
+    @Test func claimCodesAreCheckedForTheCloudsCharactersBeforeSending() async throws {
         let sim = try SimulatedDeviceProcess()
         defer { sim.stop() }
         let good = "rCFr2KAJNgzJ2rR3Jm1ZoUd7G4Sr3ak7MRHdWrM274eYzInP1+psZ0fP2qNehlj"
         for bad in [String(good.dropLast()) + "_", String(good.dropLast()) + "!", String(good.dropLast()) + "\u{8}"] {
-            let result = try ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", bad])
+            let result = try await ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", bad])
             #expect(result.status == 2, "\(bad): \(result.stderr)")
             #expect(result.stderr.hasPrefix("particlectl: "))
             #expect(result.stderr.split(separator: "\n").count == 1)
         }
         #expect(sim.events.isEmpty)
-        let result = try ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", good])
+        let result = try await ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", good])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(sim.waitForEvent(containing: "claim-code-set claim_code=\(good)"))
     }
 
     /// Issue 9 item 3: a WPA passphrase may begin and end with spaces; only the line ending is removed.
-    @Test func aPassphraseWithSurroundingSpacesReachesTheDeviceExactly() throws {
+    @Test func aPassphraseWithSurroundingSpacesReachesTheDeviceExactly() async throws {
         let sim = try SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let passphrase = "  spaced passphrase  "
-        let result = try ToolRunner.particlectl(
+        let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin"],
             stdin: passphrase + "\r\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(sim.waitForEvent(containing: "wifi-saved password_length=21 security=wpa2 ssid=Bench"))
     }
 
-    @Test func provisionSendsAPassphraseWithSpacesExactly() throws {
+    @Test func provisionSendsAPassphraseWithSpacesExactly() async throws {
         let cloud = try SimCloudProcess()
         defer { cloud.stop() }
         // An ID the fake cloud does not know yet (its seed has the default one claimed and online).
         let device = try SimulatedDeviceProcess(["--platform", "argon", "--id", "0123456789abcdef0123abcd"])
         defer { device.stop() }
-        let login = try cloud.run(["login", "--username", "dev@example.com", "--password-stdin"], stdin: "dev-password\n")
+        let login = try await cloud.run(["login", "--username", "dev@example.com", "--password-stdin"], stdin: "dev-password\n")
         try #require(login.status == 0, "\(login.stderr)")
         // The device never comes online (no simulated world joins it to the cloud): only the Wi-Fi step matters.
-        _ = try cloud.run(["provision", "--port", device.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin",
+        _ = try await cloud.run(["provision", "--port", device.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin",
                            "--online-timeout", "1"], stdin: "  spaced passphrase  \n", timeout: 40)
         #expect(device.waitForEvent(containing: "wifi-saved password_length=21 security=wpa2 ssid=Bench"))
     }

@@ -13,17 +13,17 @@ struct SerialUmockdevTests {
         return tree
     }
 
-    @Test func identifyFindsTheOnlyDeviceAndAsksIt() throws {
+    @Test func identifyFindsTheOnlyDeviceAndAsksIt() async throws {
         // The script fails the run if particlectl writes anything but `i`.
         let script = "w 0 i\nr 2 Your device id is e00fce68a1b2c3d4e5f60710^M^J\n"
-        let result = try ToolRunner.particlectl(["serial", "identify", "--json"], devices: photonTree(),
+        let result = try await ToolRunner.particlectl(["serial", "identify", "--json"], devices: photonTree(),
                                                 scripts: ["/dev/ttyACM0": script])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == #"{"id":"e00fce68a1b2c3d4e5f60710"}"# + "\n")
     }
 
-    @Test func identifyAllAsksEveryDevice() throws {
-        let result = try ToolRunner.particlectl(
+    @Test func identifyAllAsksEveryDevice() async throws {
+        let result = try await ToolRunner.particlectl(
             ["identify", "--all", "--json"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]),
             scripts: [
                 "/dev/ttyACM0": "w 0 i\nr 2 Your device id is e00fce68a1b2c3d4e5f60710^M^J\n",
@@ -33,29 +33,29 @@ struct SerialUmockdevTests {
         #expect(result.stdout == #"[{"id":"e00fce68a1b2c3d4e5f60710","port":"/dev/ttyACM0"},{"iccid":"89014103000000000000","id":"e00fce68a1b2c3d4e5f60711","imei":"352753090000000","port":"/dev/ttyACM1"}]"# + "\n")
     }
 
-    @Test func withoutAnyDeviceIdentifyIsNotFound() throws {
-        let result = try ToolRunner.particlectl(["serial", "identify"], devices: UmockdevTree())
+    @Test func withoutAnyDeviceIdentifyIsNotFound() async throws {
+        let result = try await ToolRunner.particlectl(["serial", "identify"], devices: UmockdevTree())
         #expect(result.status == 3)
         #expect(result.stderr == "particlectl: No Particle device found (is it plugged in? see udev-rules/ for permissions)\n")
     }
 
-    @Test func withSeveralDevicesIdentifyAsksForAPort() throws {
-        let result = try ToolRunner.particlectl(["serial", "identify"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]))
+    @Test func withSeveralDevicesIdentifyAsksForAPort() async throws {
+        let result = try await ToolRunner.particlectl(["serial", "identify"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]))
         #expect(result.status == 3)
         #expect(result.stderr.contains("choose one with --port"))
     }
 
     // MARK: - identify --all --json on every path (issue 9 item 7)
 
-    @Test func identifyAllWithNothingAttachedPrintsAnEmptyListAndExits3() throws {
-        let result = try ToolRunner.particlectl(["serial", "identify", "--all", "--json"], devices: UmockdevTree())
+    @Test func identifyAllWithNothingAttachedPrintsAnEmptyListAndExits3() async throws {
+        let result = try await ToolRunner.particlectl(["serial", "identify", "--all", "--json"], devices: UmockdevTree())
         #expect(result.status == 3)
         #expect(result.stdout == "[]\n")
         #expect(result.stderr == "particlectl: No Particle device found (is it plugged in? see udev-rules/ for permissions)\n")
     }
 
-    @Test func identifyAllListsAFailingDeviceWithItsErrorAndExitCode() throws {
-        let result = try ToolRunner.particlectl(
+    @Test func identifyAllListsAFailingDeviceWithItsErrorAndExitCode() async throws {
+        let result = try await ToolRunner.particlectl(
             ["serial", "identify", "--all", "--json", "--timeout", "0.5"], devices: photonTree(ttys: ["ttyACM0", "ttyACM1"]),
             scripts: [
                 "/dev/ttyACM0": "w 0 i\nr 2 Your device id is e00fce68a1b2c3d4e5f60710^M^J\n",
@@ -69,9 +69,9 @@ struct SerialUmockdevTests {
 
     // MARK: - watch (issue 9 item 8)
 
-    @Test func watchExistingReportsAttachedDevicesFirst() throws {
+    @Test func watchExistingReportsAttachedDevicesFirst() async throws {
         let script = ToolRunner.packageRoot.appendingPathComponent("scripts/test/umockdev-watch.py").path
-        let result = try ToolRunner.run("/usr/bin/python3", [script, "--pre-plug", ToolRunner.particlectl, "--json", "--existing",
+        let result = try await ToolRunner.run("/usr/bin/python3", [script, "--pre-plug", ToolRunner.particlectl, "--json", "--existing",
                                                               "--count", "2", "--timeout", "15"], timeout: 30)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let events = try result.stdoutLines.map {
@@ -83,8 +83,8 @@ struct SerialUmockdevTests {
         #expect(events[0]["port"] as? String == "/dev/ttyACM3")
     }
 
-    @Test func watchWithoutEnoughEventsBeforeItsTimeoutIsExit4() throws {
-        let result = try ToolRunner.run("/usr/bin/umockdev-run", ["--", ToolRunner.particlectl, "serial", "watch",
+    @Test func watchWithoutEnoughEventsBeforeItsTimeoutIsExit4() async throws {
+        let result = try await ToolRunner.run("/usr/bin/umockdev-run", ["--", ToolRunner.particlectl, "serial", "watch",
                                                                    "--json", "--count", "3", "--timeout", "0.3"], timeout: 10)
         #expect(!result.timedOut)
         #expect(result.status == 4)

@@ -75,17 +75,17 @@ struct SoftAPCLITests {
     static let transports = ["tcp", "http"]
 
     func softap(_ sim: SoftAPSimProcess, _ transport: String, _ arguments: [String], stdin: String? = nil,
-                timeout: Double = 30) throws -> ToolResult {
+                timeout: Double = 30) async throws -> ToolResult {
         let command = arguments[0]
-        return try ToolRunner.particlectl(
+        return try await ToolRunner.particlectl(
             ["softap", command, "--address", sim.address(transport), "--protocol", transport] + arguments.dropFirst(),
             stdin: stdin, timeout: timeout)
     }
 
     @Test("setup configures the simulator end to end", arguments: transports)
-    func setup(transport: String) throws {
+    func setup(transport: String) async throws {
         let sim = try SoftAPSimProcess()
-        let result = try softap(sim, transport, ["setup", "--ssid", "HomeNet", "--password-stdin", "--claim-code", Self.claimCode],
+        let result = try await softap(sim, transport, ["setup", "--ssid", "HomeNet", "--password-stdin", "--claim-code", Self.claimCode],
                                 stdin: Self.password + "\n")
         let log = sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
@@ -100,28 +100,28 @@ struct SoftAPCLITests {
     }
 
     @Test("setup --json prints one object with a stable shape", arguments: transports)
-    func setupJSON(transport: String) throws {
+    func setupJSON(transport: String) async throws {
         let sim = try SoftAPSimProcess(["--device-id", "320020001847333531323135"])
-        let result = try softap(sim, transport, ["setup", "--ssid", "Café Libre", "--json"])
+        let result = try await softap(sim, transport, ["setup", "--ssid", "Café Libre", "--json"])
         sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "{\"channel\":11,\"claim_code_set\":false,\"claimed\":false,\"connect\":\"acknowledged\",\"id\":\"320020001847333531323135\",\"security\":\"open\",\"ssid\":\"Café Libre\"}\n")
     }
 
     @Test("info --json", arguments: transports)
-    func info(transport: String) throws {
+    func info(transport: String) async throws {
         let sim = try SoftAPSimProcess(["--device-id", "ABCDEF001847333531323135", "--claimed"])
-        let result = try softap(sim, transport, ["info", "--json"])
+        let result = try await softap(sim, transport, ["info", "--json"])
         sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "{\"claimed\":true,\"id\":\"abcdef001847333531323135\",\"version\":2}\n")
     }
 
     @Test("scan: table and JSON")
-    func scan() throws {
+    func scan() async throws {
         let sim = try SoftAPSimProcess()
-        let table = try softap(sim, "tcp", ["scan"])
-        let json = try softap(sim, "http", ["scan", "--json"])
+        let table = try await softap(sim, "tcp", ["scan"])
+        let json = try await softap(sim, "http", ["scan", "--json"])
         sim.stop()
         #expect(table.status == 0)
         #expect(table.stdoutLines.first?.hasPrefix("SSID") == true)
@@ -132,9 +132,9 @@ struct SoftAPCLITests {
     }
 
     @Test("public-key: size and fingerprint")
-    func publicKey() throws {
+    func publicKey() async throws {
         let sim = try SoftAPSimProcess()
-        let result = try softap(sim, "tcp", ["public-key", "--json"])
+        let result = try await softap(sim, "tcp", ["public-key", "--json"])
         sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("{\"bits\":1024,\"fingerprint\":\""))
@@ -142,12 +142,12 @@ struct SoftAPCLITests {
     }
 
     @Test("claim, configure and connect one by one", arguments: transports)
-    func stepByStep(transport: String) throws {
+    func stepByStep(transport: String) async throws {
         let sim = try SoftAPSimProcess()
-        let claim = try softap(sim, transport, ["claim", "--code", Self.claimCode, "--json"])
-        let configure = try softap(sim, transport, ["configure", "--ssid", "HomeNet", "--security", "wpa2_aes", "--channel", "6",
+        let claim = try await softap(sim, transport, ["claim", "--code", Self.claimCode, "--json"])
+        let configure = try await softap(sim, transport, ["configure", "--ssid", "HomeNet", "--security", "wpa2_aes", "--channel", "6",
                                                     "--password-stdin", "--json"], stdin: Self.password)
-        let connect = try softap(sim, transport, ["connect", "--json"])
+        let connect = try await softap(sim, transport, ["connect", "--json"])
         let log = sim.stop()
         #expect(claim.stdout == "{\"claim_code_set\":true}\n")
         #expect(configure.stdout == "{\"channel\":6,\"configured\":true,\"sec\":4194308,\"security\":\"wpa2_aes\",\"ssid\":\"HomeNet\"}\n")
@@ -156,9 +156,9 @@ struct SoftAPCLITests {
     }
 
     @Test("--verbose shows the exchange on stderr but never the password")
-    func verbose() throws {
+    func verbose() async throws {
         let sim = try SoftAPSimProcess()
-        let result = try softap(sim, "tcp", ["configure", "--ssid", "HomeNet", "--password-stdin", "--verbose"],
+        let result = try await softap(sim, "tcp", ["configure", "--ssid", "HomeNet", "--password-stdin", "--verbose"],
                                 stdin: Self.password + "\n")
         sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
@@ -182,10 +182,10 @@ struct SoftAPCLITests {
     ]
 
     @Test("faults and refusals: exit code and one clear line", arguments: failures)
-    func failure(name: String, simArguments: [String], arguments: [String], status: Int32, message: String) throws {
+    func failure(name: String, simArguments: [String], arguments: [String], status: Int32, message: String) async throws {
         let sim = try SoftAPSimProcess(simArguments)
         let stdin = name == "short password" ? "short\n" : Self.password + "\n"
-        let result = try softap(sim, "tcp", arguments, stdin: stdin, timeout: 20)
+        let result = try await softap(sim, "tcp", arguments, stdin: stdin, timeout: 20)
         sim.stop()
         #expect(!result.timedOut)
         #expect(result.status == status, "\(name): \(result.stderr)")
@@ -227,9 +227,9 @@ struct SoftAPCLITests {
         """
 
     @Test("without --password-stdin the password is asked for on the terminal, without echo")
-    func passwordPrompt() throws {
+    func passwordPrompt() async throws {
         let sim = try SoftAPSimProcess()
-        let result = try ToolRunner.run(
+        let result = try await ToolRunner.run(
             "/usr/bin/python3",
             ["-c", Self.ptyHelper, ToolRunner.particlectl, "softap", "configure", "--address", sim.tcp, "--ssid", "HomeNet"],
             stdin: Self.password + "\n", timeout: 30)
@@ -242,7 +242,7 @@ struct SoftAPCLITests {
     }
 
     @Test("enterprise networks: PEAP and EAP-TLS from files")
-    func enterprise() throws {
+    func enterprise() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("softap-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -251,12 +251,12 @@ struct SoftAPCLITests {
         for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let sim = try SoftAPSimProcess()
         // `serial wifi`'s names for the same fields work too: --username (--identity), --client-cert (--certificate).
-        let peap = try softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--eap", "peap", "--username", "alice",
+        let peap = try await softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--eap", "peap", "--username", "alice",
                                            "--password-stdin", "--json"], stdin: "s3cret-corp\n")
-        let tls = try softap(sim, "http", ["configure", "--ssid", "CorpNet", "--eap", "tls",
+        let tls = try await softap(sim, "http", ["configure", "--ssid", "CorpNet", "--eap", "tls",
                                            "--client-cert", folder.appendingPathComponent("cert.pem").path,
                                            "--private-key", folder.appendingPathComponent("key.pem").path])
-        let missing = try softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--password-stdin"], stdin: "s3cret-corp\n")
+        let missing = try await softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--password-stdin"], stdin: "s3cret-corp\n")
         let log = sim.stop()
         #expect(peap.status == 0, "\(peap.stderr)")
         #expect(peap.stdout == "{\"channel\":36,\"configured\":true,\"sec\":37748742,\"security\":\"wpa2_mixed_ent\",\"ssid\":\"CorpNet\"}\n")
@@ -270,9 +270,9 @@ struct SoftAPCLITests {
     }
 
     @Test("a lost connect-ap reply still reports the command as sent")
-    func lostConnectReply() throws {
+    func lostConnectReply() async throws {
         let sim = try SoftAPSimProcess(["--fault", "lose-reply@connect-ap"])
-        let result = try softap(sim, "tcp", ["connect", "--json"])
+        let result = try await softap(sim, "tcp", ["connect", "--json"])
         let log = sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "{\"connect\":\"sent\"}\n")
@@ -281,10 +281,10 @@ struct SoftAPCLITests {
     }
 
     @Test("the simulator prints its addresses as JSON and masks passwords in its JSON events")
-    func simulatorJSON() throws {
+    func simulatorJSON() async throws {
         let sim = try SoftAPSimProcess(["--json"])
         let first = sim.firstLine
-        let result = try softap(sim, "tcp", ["configure", "--ssid", "HomeNet", "--password-stdin"], stdin: Self.password)
+        let result = try await softap(sim, "tcp", ["configure", "--ssid", "HomeNet", "--password-stdin"], stdin: Self.password)
         let log = sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(log.contains("\"password\":\"********\""))

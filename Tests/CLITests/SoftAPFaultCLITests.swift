@@ -66,12 +66,12 @@ final class CannedSoftAPDevice: @unchecked Sendable {
     /// Nothing listens here: a command that contacted the device would fail with exit 6 (or 4).
     static let unreachable = "127.0.0.1:1"
 
-    func softap(_ arguments: [String], address: String = SoftAPFaultCLITests.unreachable, stdin: String? = nil) throws -> ToolResult {
-        try ToolRunner.particlectl(["softap", arguments[0], "--address", address, "--attempts", "1"] + arguments.dropFirst(),
+    func softap(_ arguments: [String], address: String = SoftAPFaultCLITests.unreachable, stdin: String? = nil) async throws -> ToolResult {
+        try await ToolRunner.particlectl(["softap", arguments[0], "--address", address, "--attempts", "1"] + arguments.dropFirst(),
                                    stdin: stdin, timeout: 20)
     }
 
-    @Test func badWiFiInputIsExit2BeforeContactingTheDevice() throws {
+    @Test func badWiFiInputIsExit2BeforeContactingTheDevice() async throws {
         let cases: [([String], String?)] = [
             (["setup", "--ssid", "HomeNet", "--security", "wpa2_aes", "--password-stdin"], "\n"),
             (["configure", "--ssid", "HomeNet", "--security", "wpa2_aes", "--password-stdin"], "short\n"),
@@ -83,7 +83,7 @@ final class CannedSoftAPDevice: @unchecked Sendable {
             (["setup", "--ssid", "Corp", "--security", "wpa2_enterprise"], nil),
         ]
         for (arguments, stdin) in cases {
-            let result = try softap(arguments, stdin: stdin)
+            let result = try await softap(arguments, stdin: stdin)
             #expect(result.status == 2, "\(arguments) \(stdin ?? "-"): \(result.stderr)")
             #expect(result.stderr.hasPrefix("particlectl: "), "\(arguments)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
@@ -91,19 +91,19 @@ final class CannedSoftAPDevice: @unchecked Sendable {
         }
     }
 
-    @Test func anEmptyPasswordSendsNothingToALiveDevice() throws {
+    @Test func anEmptyPasswordSendsNothingToALiveDevice() async throws {
         let sim = try SoftAPSimProcess()
-        let result = try softap(["setup", "--ssid", "HomeNet", "--security", "wpa2_aes", "--password-stdin"],
+        let result = try await softap(["setup", "--ssid", "HomeNet", "--security", "wpa2_aes", "--password-stdin"],
                                 address: sim.tcp, stdin: "\n")
         let log = sim.stop()
         #expect(result.status == 2, "\(result.stderr)")
         #expect(!log.contains("event: request"), "\(log)")
     }
 
-    @Test func aPasswordTooShortForTheScannedNetworkWritesNothing() throws {
+    @Test func aPasswordTooShortForTheScannedNetworkWritesNothing() async throws {
         let sim = try SoftAPSimProcess()
         // 6 bytes could be a WEP key, so only the scan (HomeNet is WPA2) shows it is wrong: before any write.
-        let result = try softap(["setup", "--ssid", "HomeNet", "--password-stdin", "--claim-code", "abcdef"],
+        let result = try await softap(["setup", "--ssid", "HomeNet", "--password-stdin", "--claim-code", "abcdef"],
                                 address: sim.tcp, stdin: "short1\n")
         let log = sim.stop()
         #expect(result.status == 2, "\(result.stderr)")
@@ -112,17 +112,17 @@ final class CannedSoftAPDevice: @unchecked Sendable {
         #expect(!log.contains("claim-code-set") && !log.contains("command=set") && !log.contains("command=configure-ap"), "\(log)")
     }
 
-    @Test func hostileSSIDsAreEscapedInTheTableAndExactInJSON() throws {
+    @Test func hostileSSIDsAreEscapedInTheTableAndExactInJSON() async throws {
         let ssid = "Evil\u{1B}]0;pwned\u{07}\u{1B}[2J"
         let reply = Array("\n\n{\"scans\":[{\"ssid\":\"".utf8) + Array(ssid.utf8)
             + Array("\",\"rssi\":-40,\"sec\":4194308,\"ch\":6,\"mdr\":144400}]}".utf8)
         let device = try CannedSoftAPDevice(reply: reply)
         defer { device.stop() }
-        let table = try softap(["scan"], address: "127.0.0.1:\(device.port)")
+        let table = try await softap(["scan"], address: "127.0.0.1:\(device.port)")
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains(#"Evil\x1b]0;pwned\x07\x1b[2J"#))
         #expect(!table.stdout.contains("\u{1B}") && !table.stdout.contains("\u{07}"))
-        let json = try softap(["scan", "--json"], address: "127.0.0.1:\(device.port)")
+        let json = try await softap(["scan", "--json"], address: "127.0.0.1:\(device.port)")
         #expect(json.status == 0, "\(json.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.first?["ssid"] as? String == ssid)

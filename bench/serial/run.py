@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """`make bench` for the serial console: `particlectl serial identify` against the simulated device, each run a cold
-process, beside the same round trip by a tiny C program and by a Python termios script. Prints medians and ratios.
+process, beside the same round trip by a tiny C program and by a Python termios script. The runs are paired: each
+round runs every contestant once, in a rotating order, so that load on the machine hits them alike. Prints medians
+and ratios.
 
 Usage: bench/serial/run.py PARTICLECTL PARTICLECTL_SIM [runs]
 """
@@ -24,23 +26,27 @@ def main():
             "C (termios)": [c_binary, port],
             "Python (termios)": [sys.executable, os.path.join(here, "identify.py"), port],
         }
-        medians = {}
-        for name, command in commands.items():
+        for command in commands.values():
             subprocess.run(command, check=True, capture_output=True)  # warm the page cache
-            times = []
-            for _ in range(runs):
+        times = {name: [] for name in commands}
+        names = list(commands)
+        for round_index in range(runs):
+            shift = round_index % len(names)
+            for name in names[shift:] + names[:shift]:
                 start = time.perf_counter()
-                result = subprocess.run(command, capture_output=True)
-                times.append((time.perf_counter() - start) * 1000)
+                result = subprocess.run(commands[name], capture_output=True)
+                times[name].append((time.perf_counter() - start) * 1000)
                 if result.returncode != 0:
                     sys.exit(f"{name} failed: {result.stderr.decode().strip()}")
-            medians[name] = statistics.median(times)
+        medians = {name: statistics.median(values) for name, values in times.items()}
         swift, c, python = (medians[name] for name in commands)
-        print(f"serial identify, cold process, median of {runs} runs each:")
+        print(f"serial identify, cold process, median of {runs} paired runs each ({particlectl}):")
         for name, value in medians.items():
             print(f"  {name:<30} {value:7.2f} ms")
-        print(f"  particlectl / C      = {swift / c:5.1f}x   (target: <= 10x)")
-        print(f"  particlectl / Python = {swift / python:5.2f}x  (target: < 0.25x)")
+        names = list(commands)
+        paired = statistics.median(s / b for s, b in zip(times[names[0]], times[names[1]]))
+        print(f"  installed particlectl / C = {swift / c:5.1f}x   (median of paired ratios {paired:.1f}x; target: <= 4x)")
+        print(f"  installed particlectl / Python = {swift / python:5.2f}x  (target: < 0.25x)")
     finally:
         sim.terminate()
         sim.wait(timeout=5)

@@ -77,7 +77,11 @@ func decodeAll(_ value: JSONValue) {
     do { _ = try SoftAPReplyDecoder.networks(value).map(\.security.name) } catch { oneLine(error) }
     do { _ = try SoftAPReplyDecoder.version(value) } catch { oneLine(error) }
     do { try SoftAPReplyDecoder.result(value, of: .configureAP) } catch { oneLine(error) }
-    do { _ = try SoftAPReplyDecoder.publicKey(value).derRepresentation.count } catch { oneLine(error) }
+    do {
+        // The shipped slot parser (DeviceKeySlot) must hand on a whole DER SEQUENCE or throw.
+        let der = try SoftAPReplyDecoder.publicKey(value).derRepresentation
+        guard der.count >= 2, der[0] == 0x30 else { fatalError("key DER without its SEQUENCE header") }
+    } catch { oneLine(error) }
 }
 
 func oneLine(_ error: SoftAPError) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the SoftAP reply fuzzer (JSON reader, TCP/HTTP reply framing, reply decoders) with libFuzzer
-# (swiftc -sanitize=fuzzer,address) and runs it for a bounded time, seeded with recorded replies in corpus/.
+# Builds the SoftAP reply fuzzer (JSON reader, TCP/HTTP reply framing, reply decoders, the key slot's DER parser)
+# with libFuzzer (swiftc -sanitize=fuzzer,address) and runs it for a bounded time, seeded with recorded replies in
+# corpus/.
 # Usage: fuzz/softap/run.sh [seconds] (default 30).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,7 +17,7 @@ swiftc -sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g \
     -module-name SoftAPFuzz -I "$out" -L "$out" -lParticleCore -o "$out/fuzz-softap" \
     fuzz/softap/FuzzSoftAP.swift fuzz/softap/PublicKeyStub.swift \
     "$codec/JSONValue.swift" "$codec/ReplyFraming.swift" "$codec/SoftAPError.swift" "$codec/SoftAPRequest.swift" \
-    "$codec/SoftAPSecurity.swift" "$codec/SoftAPReplies.swift" "$codec/Hex.swift"
+    "$codec/SoftAPSecurity.swift" "$codec/SoftAPReplies.swift" "$codec/Hex.swift" "$codec/DeviceKeySlot.swift"
 cp fuzz/softap/corpus/* "$out/corpus/"
 # -rss_limit_mb bounds memory; -timeout flags any input that takes over 10 s (a hang).
 SWIFT_BACKTRACE=enable=no "$out/fuzz-softap" "$out/corpus" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=10 \

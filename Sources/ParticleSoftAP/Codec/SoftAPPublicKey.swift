@@ -13,18 +13,7 @@ public struct SoftAPPublicKey: Sendable {
 
     /// Decodes the `b` value of a `public-key` reply.
     public init(deviceHex hex: String) throws(SoftAPError) {
-        guard let slot = Hex.decode(hex) else { throw SoftAPError.invalidPublicKey("the key is not hex") }
-        // DER SEQUENCE with a one- or two-byte long-form length: read how long the real key is, drop the padding.
-        guard slot.count >= 3, slot[0] == 0x30 else { throw SoftAPError.invalidPublicKey("the key is not DER") }
-        let total: Int
-        switch slot[1] {
-        case 0x81: total = 3 + Int(slot[2])
-        case 0x82 where slot.count >= 4: total = 4 + Int(slot[2]) << 8 + Int(slot[3])
-        case let short where short < 0x80: total = 2 + Int(short)
-        default: throw SoftAPError.invalidPublicKey("the key's DER length is unreadable")
-        }
-        guard total <= slot.count else { throw SoftAPError.invalidPublicKey("the key is truncated") }
-        try self.init(der: Array(slot[0..<total]))
+        try self.init(der: DeviceKeySlot.der(fromHex: hex))
     }
 
     /// From SubjectPublicKeyInfo (or PKCS#1) DER. 1024-bit keys are accepted: the Photon has nothing bigger.

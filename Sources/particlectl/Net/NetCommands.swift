@@ -1,8 +1,8 @@
 import ArgumentParser
 import ParticleCLISupport
 
-/// A command that lives in `particlectl-net` (it needs the HTTP and crypto stack): this front only names it in the
-/// help and hands the whole command line over.
+/// A command that lives in `particlectl-net` (it needs the HTTP and crypto stack): this front only names it in its
+/// command list; `Handover` passes the whole command line (and `help <command>`) to `particlectl-net` before parsing.
 protocol NetPassthrough: ParsableCommand {
     var arguments: [String] { get }
 }
@@ -20,6 +20,8 @@ enum NetCommands {
         WhoamiCommand.self, TokenCommand.self, APIUserCommand.self, CustomerCommand.self, CustomersCommand.self,
         SoftAPCommand.self,
     ]
+
+    static let names = Set(all.map { $0._commandName })
 }
 
 struct ProvisionCommand: NetPassthrough {

@@ -5,7 +5,7 @@ import ParticleCLISupport
 /// server code stays out of the start-up path of device commands; this command hands over to it.
 struct Sim: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the simulated device, SoftAP and cloud (see `particlectl sim --help`).",
+        abstract: RootHelp.simAbstract,
         discussion: "Everything after `sim` is passed to particlectl-sim, installed beside particlectl."
     )
 

@@ -15,7 +15,7 @@ final class SimulatedWorldFixture: @unchecked Sendable {
     let configHome: URL
     static let wifiPassword = "correct horse battery"
 
-    init() throws {
+    init() async throws {
         tool = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--json", "--duration", "120"])
         let line = try tool.firstLine()
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
@@ -31,7 +31,7 @@ final class SimulatedWorldFixture: @unchecked Sendable {
         softAPDeviceID = try field("softap_device_id")
         configHome = FileManager.default.temporaryDirectory.appendingPathComponent("particlectl-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: configHome, withIntermediateDirectories: true)
-        let login = try ToolRunner.particlectl(["login", "--username", "dev@example.com", "--password-stdin"],
+        let login = try await ToolRunner.particlectl(["login", "--username", "dev@example.com", "--password-stdin"],
                                                stdin: "dev-password\n", environment: environment)
         guard login.status == 0 else { throw BackgroundToolError(message: "login failed: \(login.stderr)") }
     }
@@ -46,8 +46,8 @@ final class SimulatedWorldFixture: @unchecked Sendable {
     }
 
     /// Runs particlectl against this world.
-    func particlectl(_ arguments: [String], stdin: String? = nil, timeout: Double = 60) throws -> ToolResult {
-        try ToolRunner.particlectl(arguments, stdin: stdin, environment: environment, timeout: timeout)
+    func particlectl(_ arguments: [String], stdin: String? = nil, timeout: Double = 60) async throws -> ToolResult {
+        try await ToolRunner.particlectl(arguments, stdin: stdin, environment: environment, timeout: timeout)
     }
 
     /// Sets the fake cloud's faults through its simulator endpoint.

@@ -22,6 +22,7 @@ enum ToolRunner {
     }()
 
     static var particlectl: String { productsDirectory.appendingPathComponent("particlectl").path }
+    static var particlectlNet: String { productsDirectory.appendingPathComponent("particlectl-net").path }
     static var particlectlSim: String { productsDirectory.appendingPathComponent("particlectl-sim").path }
 
     /// The package's root folder, for fixtures and scripts.
@@ -29,14 +30,15 @@ enum ToolRunner {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `executable arguments…` with an optional stdin text, extra environment and a hard deadline (the process
-    /// is killed when it passes, and `timedOut` is set).
+    /// is killed when it passes, and `timedOut` is set). Suspends until the process exits: no thread of the
+    /// cooperative pool waits for it (its termination handler resumes the caller).
     static func run(
         _ executable: String,
         _ arguments: [String],
         stdin: String? = nil,
         environment: [String: String] = [:],
         timeout: Double = 20
-    ) throws -> ToolResult {
+    ) async throws -> ToolResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -50,39 +52,55 @@ enum ToolRunner {
         let collector = OutputCollector()
         outPipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData, to: .out) }
         errPipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData, to: .err) }
+        let exit = ExitSignal()
+        process.terminationHandler = { _ in exit.signal() }
         try process.run()
         if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? inPipe.fileHandleForWriting.close()
 
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-                break
-            }
-            usleep(5_000)
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem {
+            exit.markTimedOut()
+            kill(pid, SIGKILL)
         }
-        process.waitUntilExit()
-        // Drain what is left in the pipes.
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        await exit.wait()
+        watchdog.cancel()
+        // Drain what is left in the pipes (Process closed our copies of their write ends), without waiting for a
+        // grandchild that may still hold them open.
+        for _ in 0..<200 where !collector.isClosed {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         outPipe.fileHandleForReading.readabilityHandler = nil
         errPipe.fileHandleForReading.readabilityHandler = nil
-        collector.append(outPipe.fileHandleForReading.readDataToEndOfFile(), to: .out)
-        collector.append(errPipe.fileHandleForReading.readDataToEndOfFile(), to: .err)
+        collector.append(Self.readWithoutBlocking(outPipe.fileHandleForReading.fileDescriptor), to: .out)
+        collector.append(Self.readWithoutBlocking(errPipe.fileHandleForReading.fileDescriptor), to: .err)
         let (out, err) = collector.contents
-        return ToolResult(status: process.terminationStatus, stdout: out, stderr: err, timedOut: timedOut)
+        return ToolResult(status: process.terminationStatus, stdout: out, stderr: err, timedOut: exit.timedOut)
+    }
+
+    /// What a pipe holds now, up to end of file or until it would block.
+    private static func readWithoutBlocking(_ descriptor: Int32) -> Data {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return data }
+            data.append(contentsOf: buffer[0..<count])
+        }
     }
 
     /// Runs particlectl.
     static func particlectl(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                            timeout: Double = 20) throws -> ToolResult {
-        try run(particlectl, arguments, stdin: stdin, environment: environment, timeout: timeout)
+                            timeout: Double = 20) async throws -> ToolResult {
+        try await run(particlectl, arguments, stdin: stdin, environment: environment, timeout: timeout)
     }
 
     /// Runs particlectl under umockdev with the given device tree.
     static func particlectl(_ arguments: [String], devices tree: UmockdevTree, scripts: [String: String] = [:],
-                            timeout: Double = 20) throws -> ToolResult {
+                            timeout: Double = 20) async throws -> ToolResult {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("particlectl-\(UUID().uuidString).umockdev")
         try tree.text.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -96,7 +114,7 @@ enum ToolRunner {
             scriptFiles.append(scriptFile)
             umockdevArguments += ["--script", "\(node)=\(scriptFile.path)"]
         }
-        return try run("/usr/bin/umockdev-run", umockdevArguments + ["--", particlectl] + arguments, timeout: timeout)
+        return try await run("/usr/bin/umockdev-run", umockdevArguments + ["--", particlectl] + arguments, timeout: timeout)
     }
 }
 
@@ -107,9 +125,17 @@ final class OutputCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
+    private var closed: Set<Stream> = []
+
+    /// Both streams reached end of file (an empty read).
+    var isClosed: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return closed.count == 2
+    }
 
     func append(_ data: Data, to stream: Stream) {
         lock.lock(); defer { lock.unlock() }
+        if data.isEmpty { closed.insert(stream) }
         switch stream {
         case .out: out.append(data)
         case .err: err.append(data)
@@ -119,5 +145,45 @@ final class OutputCollector: @unchecked Sendable {
     var contents: (String, String) {
         lock.lock(); defer { lock.unlock() }
         return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
+
+/// A child's exit, awaited: the termination handler signals it, one caller waits for it.
+final class ExitSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var exited = false
+    private var didTimeOut = false
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    func signal() {
+        lock.lock()
+        exited = true
+        let waiter = self.waiter
+        self.waiter = nil
+        lock.unlock()
+        waiter?.resume()
+    }
+
+    func markTimedOut() {
+        lock.lock(); defer { lock.unlock() }
+        if !exited { didTimeOut = true }
+    }
+
+    var timedOut: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return didTimeOut
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if exited {
+                lock.unlock()
+                continuation.resume()
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ParticleCLISupport
+import ParticleCore
+import ParticleNetCommands
 
 /// `particlectl-net`: the commands that need the network stack (HTTP client, TLS, RSA). `particlectl` hands these
 /// command lines over to it, so they read and behave as `particlectl …`.
@@ -8,8 +10,8 @@ struct ParticlectlNet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "particlectl",
         abstract: "Cloud, SoftAP, provisioning and firmware commands of particlectl (run them as `particlectl …`).",
-        subcommands: [Provision.self, Firmware.self, CloudCommand.self, Login.self, Logout.self, Whoami.self,
-                      TokenCommand.self, APIUserCommand.self, CustomerCommand.self, Customers.self, SoftAP.self]
+        version: ParticlectlVersion.string,
+        subcommands: NetCommandTree.commands
     )
 
     static func main() async {
