@@ -195,7 +195,7 @@ struct ProvisionTests {
 
     @Test func aMissedOnlineEventCostsAPollIntervalNotTheTimeout() async throws {
         let world = try await SimulatedWorldFixture()
-        try await world.setFaults(#"{"lost_events": 1}"#)
+        try world.setFaults(#"{"lost_events": 1}"#)
         let result = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
                                             "--password-stdin", "--online-timeout", "60", "--json"],
                                            stdin: Self.password + "\n", timeout: 50)

@@ -49,9 +49,10 @@ enum ToolRunner {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = inPipe
-        let collector = OutputCollector()
-        outPipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData, to: .out) }
-        errPipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData, to: .err) }
+        // Each pipe is read by a thread of its own with poll/read: no FileHandle readability handler, whose dispatch
+        // source can outlive the descriptor it watches when tests run many processes at once (a crash in libdispatch).
+        let outReader = PipeReader(outPipe.fileHandleForReading.fileDescriptor)
+        let errReader = PipeReader(errPipe.fileHandleForReading.fileDescriptor)
         let exit = ExitSignal()
         process.terminationHandler = { _ in exit.signal() }
         try process.run()
@@ -66,30 +67,12 @@ enum ToolRunner {
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         await exit.wait()
         watchdog.cancel()
-        // Drain what is left in the pipes (Process closed our copies of their write ends), without waiting for a
-        // grandchild that may still hold them open.
-        for _ in 0..<200 where !collector.isClosed {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        outPipe.fileHandleForReading.readabilityHandler = nil
-        errPipe.fileHandleForReading.readabilityHandler = nil
-        collector.append(Self.readWithoutBlocking(outPipe.fileHandleForReading.fileDescriptor), to: .out)
-        collector.append(Self.readWithoutBlocking(errPipe.fileHandleForReading.fileDescriptor), to: .err)
-        let (out, err) = collector.contents
-        return ToolResult(status: process.terminationStatus, stdout: out, stderr: err, timedOut: exit.timedOut)
-    }
-
-    /// What a pipe holds now, up to end of file or until it would block.
-    private static func readWithoutBlocking(_ descriptor: Int32) -> Data {
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = read(descriptor, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return data }
-            data.append(contentsOf: buffer[0..<count])
-        }
+        // Read to end of file, but do not wait more than 2 s for a grandchild that may still hold a pipe open.
+        let out = await outReader.finish(grace: 2)
+        let err = await errReader.finish(grace: 2)
+        withExtendedLifetime((outPipe, errPipe)) {}
+        return ToolResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                          stderr: String(decoding: err, as: UTF8.self), timedOut: exit.timedOut)
     }
 
     /// Runs particlectl.
@@ -145,6 +128,60 @@ final class OutputCollector: @unchecked Sendable {
     var contents: (String, String) {
         lock.lock(); defer { lock.unlock() }
         return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
+
+/// Reads one pipe to end of file on a thread of its own (poll with a short period, so that it can stop when told).
+final class PipeReader: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private var stopAt: Date?
+    private var done = false
+    private var waiter: CheckedContinuation<Data, Never>?
+
+    init(_ descriptor: Int32) {
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&entry, 1, 50)
+                if ready > 0 {
+                    let count = read(descriptor, &buffer, buffer.count)
+                    if count > 0 {
+                        lock.withLock { data.append(contentsOf: buffer[0..<count]) }
+                        continue
+                    }
+                    if count < 0 && errno == EINTR { continue }
+                    break // end of file (or an error)
+                }
+                if ready < 0 && errno == EINTR { continue }
+                if lock.withLock({ stopAt.map { Date() > $0 } ?? false }) { break }
+            }
+            let (result, waiter) = lock.withLock { () -> (Data, CheckedContinuation<Data, Never>?) in
+                done = true
+                let waiter = self.waiter
+                self.waiter = nil
+                return (data, waiter)
+            }
+            waiter?.resume(returning: result)
+        }
+        thread.start()
+    }
+
+    /// Everything read once the pipe reaches end of file, or `grace` seconds from now, whichever comes first.
+    func finish(grace: Double) async -> Data {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            stopAt = Date().addingTimeInterval(grace)
+            if done {
+                let result = data
+                lock.unlock()
+                continuation.resume(returning: result)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
     }
 }
 
