@@ -434,7 +434,7 @@ struct ProvisionTests {
     }
 
     @Test func simAllRunsSeveralDevicesEachOnItsOwnPty() async throws {
-        let sim = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--devices", "3", "--json", "--duration", "30"])
+        let sim = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--devices", "3", "--json", "--duration", "600"])
         defer { sim.stop() }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(try await sim.firstLine().utf8)) as? [String: Any])
         #expect(object["wifi_password"] as? String == Self.password)

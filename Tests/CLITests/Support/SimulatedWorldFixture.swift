@@ -16,7 +16,7 @@ final class SimulatedWorldFixture: @unchecked Sendable {
     static let wifiPassword = "correct horse battery"
 
     init() async throws {
-        tool = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--json", "--duration", "120"])
+        tool = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--json", "--duration", "600"])
         let line = try tool.firstLine()
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
         func field(_ key: String) throws -> String {

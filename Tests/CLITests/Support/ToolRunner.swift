@@ -39,6 +39,10 @@ enum ToolRunner {
         environment: [String: String] = [:],
         timeout: Double = 20
     ) async throws -> ToolResult {
+        // At most a few tools run at once: Swift Testing starts every test together, and dozens of processes on two
+        // cores make deadlines measured in seconds meaningless. The tool's own timeout counts from its start.
+        await ProcessSlots.shared.acquire()
+        defer { Task { await ProcessSlots.shared.release() } }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -221,6 +225,33 @@ final class ExitSignal: @unchecked Sendable {
                 waiter = continuation
                 lock.unlock()
             }
+        }
+    }
+}
+
+/// A counting semaphore for child processes, awaited (no thread blocks while waiting for a slot).
+actor ProcessSlots {
+    static let shared = ProcessSlots(limit: 4)
+
+    private let limit: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func acquire() async {
+        if running < limit {
+            running += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            running -= 1
+        } else {
+            waiting.removeFirst().resume()
         }
     }
 }
