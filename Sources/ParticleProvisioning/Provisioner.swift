@@ -95,7 +95,12 @@ public struct ProvisioningSummary: Sendable, Codable, Equatable {
         try container.encode(imei, forKey: .imei)
         try container.encode(steps, forKey: .steps)
         try container.encode(seconds, forKey: .seconds)
+        // Which particlectl did this (a ledger keeps it beside the device); written, never read back.
+        var release = encoder.container(keyedBy: ReleaseKey.self)
+        try release.encode(ParticlectlVersion.string, forKey: .particlectlVersion)
     }
+
+    private enum ReleaseKey: String, CodingKey { case particlectlVersion = "particlectl_version" }
 
     mutating func record(_ device: DeviceSummary) {
         deviceID = device.id

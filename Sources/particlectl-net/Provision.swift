@@ -23,7 +23,7 @@ struct Provision: AsyncParsableCommand {
             without echo once the device is found. stdin lines, in order: the token (--token-stdin), the Wi-Fi \
             password (--password-stdin), the client secret (--secret-stdin). JSON: {"device_id", "platform", \
             "owner", "name", "product", "firmware", "device_os", "mac", "serial_number", "iccid", "imei", \
-            "steps": [{"step", "outcome", "detail", "seconds"}], "seconds"}; on failure the same object plus \
+            "steps": [{"step", "outcome", "detail", "seconds"}], "seconds", "particlectl_version"}; on failure the same object plus \
             "error", "exit_code" and "failed_step".
             """
     )

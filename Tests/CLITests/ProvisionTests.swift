@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ParticleCore
 import Testing
 
 /// `particlectl provision` and `firmware …` end to end against `particlectl sim all` (fake cloud, a device on a
@@ -41,7 +42,8 @@ struct ProvisionTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let summary = try summary(result)
         #expect(Set(summary.keys) == ["device_id", "platform", "owner", "name", "product", "firmware", "device_os", "mac",
-                                      "serial_number", "iccid", "imei", "steps", "seconds"])
+                                      "serial_number", "iccid", "imei", "steps", "seconds", "particlectl_version"])
+        #expect(summary["particlectl_version"] as? String == ParticlectlVersion.string)
         #expect(summary["device_id"] as? String == world.serialDeviceID)
         // Recorded from the console while the device was in listening mode.
         #expect(summary["device_os"] as? String == "5.9.0")
@@ -116,7 +118,7 @@ struct ProvisionTests {
         #expect(wrong.status == 4)
         let object = try summary(wrong)
         #expect(Set(object.keys) == ["device_id", "platform", "owner", "name", "product", "firmware", "device_os", "mac",
-                                     "serial_number", "iccid", "imei", "steps", "seconds",
+                                     "serial_number", "iccid", "imei", "steps", "seconds", "particlectl_version",
                                      "error", "exit_code", "failed_step"])
         #expect(object["device_id"] as? String == world.serialDeviceID)
         #expect(object["exit_code"] as? Int == 4)
