@@ -44,9 +44,22 @@ public enum ErrorReporter {
         // Bad usage: one line saying what is wrong and where the help is, not the whole usage block.
         let message = String(root.message(for: error).drop(while: \.isWhitespace).reversed()
             .drop(while: \.isWhitespace).reversed())
-        let firstLine = message.split(separator: "\n").first.map(String.init) ?? text
-        Terminal.writeError("\(prefix): \(firstLine) (see --help)")
+        Terminal.writeError("\(prefix): \(oneLine(message, fallback: text)) (see --help)")
         return ExitStatus.usage.rawValue
+    }
+}
+
+extension ErrorReporter {
+    /// ArgumentParser's usage message as one line: its first line, and when that announces a list ("Please provide
+    /// one of the following:"), the list's items after it, comma-separated.
+    static func oneLine(_ message: String, fallback: String) -> String {
+        let lines = message.split(separator: "\n").map { line in
+            String(line.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        }
+        guard let first = lines.first else { return fallback }
+        guard first.hasSuffix(":") else { return first }
+        let items = lines.dropFirst().map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }.filter { !$0.isEmpty }
+        return items.isEmpty ? first : first + " " + items.joined(separator: ", ")
     }
 }
 

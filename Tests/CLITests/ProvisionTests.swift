@@ -479,6 +479,13 @@ struct ProvisionTests {
                 "stderr: \(result.stderr)")
     }
 
+    /// A value outside an option's list is one line that names the list (not a line ending in "following:").
+    @Test func anUnknownSecurityIsOneLineNamingTheChoices() async throws {
+        let result = try await ToolRunner.particlectl(["provision", "--ssid", "X", "--security", "wpa9", "--port", "/dev/null"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "particlectl: The value 'wpa9' is invalid for '--security <security>'. Please provide one of the following: none, open, wep, wpa, wpa2, wpa3, wpa_aes, wpa_tkip, wpa_mixed, wpa2_aes, wpa2_tkip, wpa2_mixed (see --help)\n")
+    }
+
     @Test func provisionWithoutATokenExitsFive() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
         let result = try await ToolRunner.particlectl(["provision", "--port", "/dev/null", "--ssid", "HomeNet",
