@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "ParticleFirmware", targets: ["ParticleFirmware"]),
         .library(name: "ParticleProvisioning", targets: ["ParticleProvisioning"]),
         .library(name: "ParticleSimulators", targets: ["ParticleSimulators"]),
+        .library(name: "ParticleLedger", targets: ["ParticleLedger"]),
+        .library(name: "ParticleStation", targets: ["ParticleStation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Hardware: libudev binding and USB identity.
@@ -47,6 +51,16 @@ let package = Package(
         .target(name: "ParticleFirmware"),
         .target(name: "ParticleProvisioning", dependencies: [
             "ParticleCore", "ParticleFirmware", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
+        ]),
+
+        // The factory station: a crash-safe ledger (SQLite through GRDB) and the station that provisions every device
+        // on a hub concurrently, driven by a YAML profile.
+        .target(name: "ParticleLedger", dependencies: [
+            "ParticleCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "ParticleStation", dependencies: [
+            "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleCloud", "ParticleFirmware",
+            "ParticleProvisioning", "ParticleLedger", .product(name: "Yams", package: "Yams"),
         ]),
 
         // Simulators: the device on a pty, the SoftAP server, the fake cloud. Kept out of the CLI's start-up path.
@@ -75,7 +89,7 @@ let package = Package(
         ], exclude: ["Serial"]),
         .target(name: "ParticleNetCommands", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
-            "ParticleProvisioning", "ParticleFirmware", "ParticleCLISupport",
+            "ParticleProvisioning", "ParticleFirmware", "ParticleCLISupport", "ParticleLedger", "ParticleStation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/particlectl-net", exclude: ["Main"]),
         .executableTarget(name: "particlectl-net", dependencies: [
@@ -96,6 +110,11 @@ let package = Package(
         .testTarget(name: "ParticleProvisioningTests", dependencies: [
             "ParticleProvisioning", "ParticleSimulators", "ParticleCloud", "ParticleSerial", "ParticleFirmware",
             "ParticleCore",
+        ]),
+        .testTarget(name: "ParticleLedgerTests", dependencies: ["ParticleLedger", "ParticleCore"]),
+        .testTarget(name: "ParticleStationTests", dependencies: [
+            "ParticleStation", "ParticleLedger", "ParticleProvisioning", "ParticleSimulators", "ParticleCloud",
+            "ParticleSerial", "ParticleCore",
         ]),
         .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-net", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
     ],
