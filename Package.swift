@@ -61,6 +61,7 @@ let package = Package(
         .target(name: "ParticleStation", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleCloud", "ParticleFirmware",
             "ParticleProvisioning", "ParticleLedger", .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // Simulators: the device on a pty, the SoftAP server, the fake cloud. Kept out of the CLI's start-up path.
