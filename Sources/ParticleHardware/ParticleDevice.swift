@@ -12,16 +12,20 @@ public struct ParticleDevice: Sendable, Hashable, Codable {
     /// The USB serial number (on Particle devices, the device ID in hex), when the device reports one.
     public var serialNumber: String?
     public var mode: USBMode
+    /// Where it is plugged in: the USB bus and port chain ("1-1.3" = bus 1, hub on port 1, its port 3), from the
+    /// udev device path; stable for a physical hub port. nil when unknown.
+    public var usbPath: String?
 
     enum CodingKeys: String, CodingKey {
         case port, platform, mode
+        case usbPath = "usb_path"
         case platformID = "platform_id"
         case vendorID = "vendor_id"
         case productID = "product_id"
         case serialNumber = "serial_number"
     }
 
-    public init(port: String?, vendorID: UInt16, productID: UInt16, serialNumber: String?) {
+    public init(port: String?, vendorID: UInt16, productID: UInt16, serialNumber: String?, usbPath: String? = nil) {
         let identity = USBIdentity.identify(vendorID: vendorID, productID: productID) ?? (.unknown, .normal)
         self.port = port
         self.platform = identity.platform.name
@@ -30,6 +34,18 @@ public struct ParticleDevice: Sendable, Hashable, Codable {
         self.productID = Self.hex4(productID)
         self.serialNumber = serialNumber
         self.mode = identity.mode
+        self.usbPath = usbPath
+    }
+
+    /// The USB port chain in a sysfs device path: its last component shaped like "1-1.3" (bus-port[.port…]), so a
+    /// tty's path (…/1-1.3/1-1.3:1.0/tty/ttyACM0) and its USB device's path give the same answer.
+    public static func usbPath(inSyspath syspath: String) -> String? {
+        syspath.split(separator: "/").last { component in
+            let parts = component.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let bus = parts.first, !bus.isEmpty, bus.allSatisfy(\.isNumber) else { return false }
+            let ports = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+            return ports.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+        }.map(String.init)
     }
 
     // Explicit encoding so that nil values are written as JSON null: the key set is part of the stable --json shape.
@@ -42,6 +58,7 @@ public struct ParticleDevice: Sendable, Hashable, Codable {
         try container.encode(productID, forKey: .productID)
         try container.encode(serialNumber, forKey: .serialNumber)
         try container.encode(mode, forKey: .mode)
+        try container.encode(usbPath, forKey: .usbPath)
     }
 
     static func hex4(_ value: UInt16) -> String {

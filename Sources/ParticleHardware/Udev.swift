@@ -93,7 +93,8 @@ struct UdevDevice: Sendable, Hashable {
             return nil
         }
         let port = subsystem == "tty" ? devnode : nil
-        return ParticleDevice(port: port, vendorID: vendorID, productID: productID, serialNumber: serialNumber)
+        return ParticleDevice(port: port, vendorID: vendorID, productID: productID, serialNumber: serialNumber,
+                              usbPath: ParticleDevice.usbPath(inSyspath: usbSyspath ?? syspath))
     }
 }
 

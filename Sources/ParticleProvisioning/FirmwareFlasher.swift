@@ -91,6 +91,8 @@ public struct FirmwareFlasher: Sendable {
     public var timeout: Double
     /// Called about once a second while waiting for the device to come back: seconds elapsed, seconds left.
     public var onWait: (@Sendable (_ elapsed: Double, _ remaining: Double) -> Void)?
+    /// A shared `spark` stream (a station's) to follow the flash on; nil: the flash opens its own.
+    public var statusStream: SharedStatusStream?
 
     public init(cloud: CloudClient, product: String?, timeout: Double = 120,
                 onWait: (@Sendable (_ elapsed: Double, _ remaining: Double) -> Void)? = nil) {
@@ -104,9 +106,15 @@ public struct FirmwareFlasher: Sendable {
                       progress: @Sendable (String) -> Void) async throws -> FlashOutcome {
         let device = try DeviceReference(deviceID)
         // Subscribe first, so that no event of this flash can be missed.
-        let subscription = verify
-            ? try await cloud.events.subscribe(EventFilter(prefix: "spark", device: device))
-            : nil
+        var subscription: StatusFeed?
+        if verify {
+            if let statusStream {
+                subscription = await statusStream.feed(deviceID: device.value)
+            }
+            if subscription == nil {
+                subscription = StatusFeed(try await cloud.events.subscribe(EventFilter(prefix: "spark", device: device)))
+            }
+        }
         defer { subscription?.cancel() }
         do {
             let reply = try await cloud.firmware(product: product).flash(device, sources: firmware.sources, target: target)
@@ -118,12 +126,12 @@ public struct FirmwareFlasher: Sendable {
         guard verify, let subscription else {
             return FlashOutcome(firmware: firmware.name, verified: false)
         }
-        try await waitForFlash(subscription, deviceID: device.value, progress: progress)
+        try await waitForFlash(subscription.events, deviceID: device.value, progress: progress)
         return try await check(device, firmware, progress: progress)
     }
 
     /// Follows the event stream: `spark/flash/status` success (or failed), then `spark/status` online.
-    func waitForFlash(_ subscription: EventSubscription, deviceID: String,
+    func waitForFlash(_ subscription: AsyncThrowingStream<CloudEvent, any Error>, deviceID: String,
                       progress: @Sendable (String) -> Void) async throws {
         let deadline = timeout
         let result: FlashProgress? = try await withThrowingTaskGroup(of: FlashProgress?.self) { group in

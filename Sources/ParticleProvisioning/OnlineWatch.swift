@@ -22,14 +22,14 @@ struct OnlineWatch: Sendable {
     }
 
     /// How the device was seen online ("online (spark/status event)", "online (polled device info)").
-    func wait(subscription: EventSubscription?) async throws -> String {
+    func wait(events: AsyncThrowingStream<CloudEvent, any Error>?) async throws -> String {
         let id = deviceID.lowercased()
         let watch = self
         return try await withThrowingTaskGroup(of: Outcome.self) { group in
-            if let subscription {
+            if let events {
                 group.addTask {
                     do {
-                        for try await event in subscription
+                        for try await event in events
                         where event.name == "spark/status" && event.data == "online" && event.coreID?.lowercased() == id {
                             return .online("online (spark/status event)")
                         }

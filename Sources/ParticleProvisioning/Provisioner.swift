@@ -133,6 +133,11 @@ public struct Provisioner: Sendable {
     /// Asked for the Wi-Fi password once the device is found, when `plan.wifi.password` is nil. Not called when
     /// the device needs no Wi-Fi credentials (already claimed and online).
     public var passwordPrompt: (@Sendable (DeviceSummary) throws -> String)?
+    /// A `spark/status` stream shared with other runs (a station's); nil: this run opens its own.
+    public var statusStream: SharedStatusStream?
+    /// Called with each step's report when the step ends, before the next step starts (a ledger commits it here). A
+    /// throw fails the run at that step.
+    public var stepFinished: (@Sendable (StepReport) async throws -> Void)?
 
     /// A device over a local link (serial, SoftAP) in listening mode, or one that this run puts back into it.
     public init(cloud: CloudClient, link: any DeviceLink, plan: ProvisioningPlan) {
@@ -165,7 +170,7 @@ public struct Provisioner: Sendable {
     }
 
     public func run(progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> ProvisioningSummary {
-        var run = Run(started: Date(), progress: progress)
+        var run = Run(started: Date(), progress: progress, recorder: stepFinished)
         run.summary.product = plan.product
         do {
             if let link {
@@ -232,12 +237,12 @@ public struct Provisioner: Sendable {
             }
         }
 
-        var subscription: EventSubscription?
+        var subscription: StatusFeed?
         defer { subscription?.cancel() }
         if keepsCredentials {
-            run.skip(.claimCode, "already claimed by \(expectedOwner ?? "you")")
-            run.skip(.configure, "keeps the Wi-Fi credentials it was online with")
-            subscription = await subscribeToStatus()
+            try await run.skip(.claimCode, "already claimed by \(expectedOwner ?? "you")")
+            try await run.skip(.configure, "keeps the Wi-Fi credentials it was online with")
+            subscription = await subscribeToStatus(device.id)
         } else {
             guard let wifi = plan.wifi else {
                 throw StepFailure(step: .claimCode, error: ProvisioningPlanError(.noWiFi))
@@ -248,7 +253,7 @@ public struct Provisioner: Sendable {
                 return ((claim.claimCode, settings), .done, "received (\(claim.claimCode.count) characters)")
             }
             // Listen before the credentials are written: the device may connect as soon as it has them.
-            subscription = await subscribeToStatus()
+            subscription = await subscribeToStatus(device.id)
             try await run.step(.configure) { () -> ((), StepReport.Outcome, String) in
                 try await link.setClaimCode(code)
                 try await link.configureWiFi(settings)
@@ -284,11 +289,11 @@ public struct Provisioner: Sendable {
         run.summary.deviceID = info.id
         let reference = try DeviceReference(info.id)
         if info.isOnline {
-            run.skip(.waitOnline, "already online")
+            try await run.skip(.waitOnline, "already online")
         } else if plan.firmware == nil {
-            run.skip(.waitOnline, "offline; naming does not need it online")
+            try await run.skip(.waitOnline, "offline; naming does not need it online")
         } else {
-            let subscription = await subscribeToStatus()
+            let subscription = await subscribeToStatus(info.id)
             defer { subscription?.cancel() }
             try await run.step(.waitOnline) { () -> ((), StepReport.Outcome, String) in
                 let how = try await waitOnline(reference, subscription: subscription, progress: progress)
@@ -327,9 +332,10 @@ public struct Provisioner: Sendable {
         if let firmware = plan.firmware {
             let progress = run.progress
             let flashed = try await run.step(.flash) { () -> (FlashOutcome, StepReport.Outcome, String) in
-                let flasher = FirmwareFlasher(cloud: cloud, product: plan.product, timeout: plan.flashTimeout) {
+                var flasher = FirmwareFlasher(cloud: cloud, product: plan.product, timeout: plan.flashTimeout) {
                     progress(.waiting(.flash, elapsed: $0, remaining: $1))
                 }
+                flasher.statusStream = statusStream
                 // Already running it (a rerun)? Verify without flashing again.
                 if firmware.manifest != nil, let outcome = try? await flasher.check(reference, firmware, progress: { _ in }) {
                     return (outcome, .skipped, "\(firmware.name) already running and verified")
@@ -434,20 +440,22 @@ public struct Provisioner: Sendable {
         }
     }
 
-    /// `spark/status` on the owner's (or product's) stream; nil when the stream is unavailable (polling covers it).
-    private func subscribeToStatus() async -> EventSubscription? {
-        try? await cloud.events.subscribe(EventFilter(prefix: "spark/status", product: plan.product))
+    /// `spark/status` on the owner's (or product's) stream, or the device's share of the shared stream; nil when
+    /// the stream is unavailable (polling covers it).
+    private func subscribeToStatus(_ deviceID: String) async -> StatusFeed? {
+        if let statusStream { return await statusStream.feed(deviceID: deviceID) }
+        return (try? await cloud.events.subscribe(EventFilter(prefix: "spark/status", product: plan.product))).map(StatusFeed.init)
     }
 
     /// The event stream and device-info polls at once, whichever sees the device online first.
-    func waitOnline(_ device: DeviceReference, subscription: EventSubscription?,
+    func waitOnline(_ device: DeviceReference, subscription: StatusFeed?,
                     progress: @escaping @Sendable (ProgressEvent) -> Void) async throws -> String {
         let watch = OnlineWatch(
             deviceID: device.value, timeout: plan.onlineTimeout, pollInterval: pollInterval,
             maximumPollInterval: maximumPollInterval,
             isOnline: { try await ownedDeviceInfo(device)?.isOnline == true },
             tick: { progress(.waiting(.waitOnline, elapsed: $0, remaining: $1)) })
-        return try await watch.wait(subscription: subscription)
+        return try await watch.wait(events: subscription?.events)
     }
 
     // MARK: - Reporting
@@ -501,12 +509,15 @@ struct StepFailure: Error {
 struct Run: Sendable {
     let started: Date
     let progress: @Sendable (ProgressEvent) -> Void
+    let recorder: (@Sendable (StepReport) async throws -> Void)?
     var summary = ProvisioningSummary()
     var device: DeviceSummary?
 
-    init(started: Date, progress: @escaping @Sendable (ProgressEvent) -> Void) {
+    init(started: Date, progress: @escaping @Sendable (ProgressEvent) -> Void,
+         recorder: (@Sendable (StepReport) async throws -> Void)? = nil) {
         self.started = started
         self.progress = progress
+        self.recorder = recorder
     }
 
     /// Runs one step: reports its start and end, records it; a failure becomes a `StepFailure`.
@@ -518,6 +529,7 @@ struct Run: Sendable {
             try Task.checkCancellation()
             let (value, outcome, detail) = try await body()
             let report = StepReport(step: which, outcome: outcome, detail: detail, seconds: Date().timeIntervalSince(begin))
+            try await recorder?(report)
             summary.steps.append(report)
             progress(.finished(report))
             return value
@@ -528,8 +540,13 @@ struct Run: Sendable {
         }
     }
 
-    mutating func skip(_ which: ProvisioningStep, _ detail: String) {
+    mutating func skip(_ which: ProvisioningStep, _ detail: String) async throws {
         let report = StepReport(step: which, outcome: .skipped, detail: detail, seconds: 0)
+        do {
+            try await recorder?(report)
+        } catch {
+            throw StepFailure(step: which, error: error)
+        }
         summary.steps.append(report)
         progress(.finished(report))
     }

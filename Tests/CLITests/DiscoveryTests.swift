@@ -6,7 +6,7 @@ import Testing
 /// umockdev.
 @Suite("USB discovery (umockdev)")
 struct DiscoveryTests {
-    static let keys: Set<String> = ["port", "platform", "platform_id", "vendor_id", "product_id", "serial_number", "mode"]
+    static let keys: Set<String> = ["port", "platform", "platform_id", "vendor_id", "product_id", "serial_number", "mode", "usb_path"]
 
     private func listJSON(_ tree: UmockdevTree) async throws -> [[String: Any]] {
         let result = try await ToolRunner.particlectl(["serial", "list", "--json"], devices: tree)
@@ -31,6 +31,7 @@ struct DiscoveryTests {
         #expect(devices[0]["vendor_id"] as? String == "2b04")
         #expect(devices[0]["product_id"] as? String == String(format: "%04x", productID))
         #expect(devices[0]["serial_number"] as? String == "e00fce68000000000000abcd")
+        #expect(devices[0]["usb_path"] as? String == "1-1")
     }
 
     @Test func theCoreUsesItsOwnVendorID() async throws {

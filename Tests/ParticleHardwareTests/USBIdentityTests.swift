@@ -44,7 +44,23 @@ struct USBIdentityTests {
     @Test func jsonKeysAndNulls() {
         let device = ParticleDevice(port: nil, vendorID: 0x2b04, productID: 0xd006, serialNumber: nil)
         let json = JSONOutput.line(device)
-        #expect(json == #"{"mode":"dfu","platform":"photon","platform_id":6,"port":null,"product_id":"d006","serial_number":null,"vendor_id":"2b04"}"#)
+        #expect(json == #"{"mode":"dfu","platform":"photon","platform_id":6,"port":null,"product_id":"d006","serial_number":null,"usb_path":null,"vendor_id":"2b04"}"#)
+    }
+
+    @Test("the USB path is the port chain in a sysfs path, for the tty and for its USB device alike", arguments: [
+        ("/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1.3/1-1.3:1.0/tty/ttyACM0", "1-1.3"),
+        ("/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1.3", "1-1.3"),
+        ("/sys/devices/pci0000:00/0000:00:14.0/usb2/2-4", "2-4"),
+        ("/sys/devices/pci0000:00/0000:00:14.0/usb3/3-10.2.1/3-10.2.1:1.0/tty/ttyACM7", "3-10.2.1"),
+    ])
+    func usbPathFromSyspath(syspath: String, expected: String) {
+        #expect(ParticleDevice.usbPath(inSyspath: syspath) == expected)
+    }
+
+    @Test func noUSBPathOutsideUSB() {
+        #expect(ParticleDevice.usbPath(inSyspath: "/sys/devices/virtual/tty/ptmx") == nil)
+        #expect(ParticleDevice.usbPath(inSyspath: "/sys/devices/platform/serial8250/tty/ttyS0") == nil)
+        #expect(ParticleDevice.usbPath(inSyspath: "/sys/devices/usb1/1-/x") == nil)
     }
 
     @Test func portsSortNaturally() {

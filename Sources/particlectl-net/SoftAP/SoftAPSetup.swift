@@ -48,32 +48,43 @@ struct SoftAPSetup: AsyncParsableCommand {
         let prepared = try wifi.prepare()
         let client = try connection.makeClient()
         let json = output.json
-        let progress: (String) -> Void = { if !json { Terminal.write($0) } }
         let ssid = UntrustedText.escaped(wifi.ssid)
-
-        let device = try await client.deviceInfo()
-        progress("Device \(device.id) (\(device.claimed ? "claimed" : "not claimed"))")
-        let key = try await client.publicKey()
-        progress("Public key: RSA \(key.keySizeInBits)-bit, SHA-256 \(key.fingerprint.prefix(16))…")
-        // Everything is known and checked (the scan included) before the first write to the device.
-        let (security, channel, credentials) = try await wifi.resolve(prepared, using: client, progress: progress)
-        if let claimCode {
-            try await client.setClaimCode(claimCode)
-            progress("Claim code set")
+        let wifi = self.wifi
+        let setup = SoftAPDeviceSetup(
+            client: client,
+            network: SoftAPDeviceSetup.Network(ssid: wifi.ssid, security: prepared.network?.security,
+                                               channel: prepared.network?.channel ?? 0),
+            claimCode: claimCode) { security in
+                try prepared.credentials ?? wifi.credentials(for: security, password: prepared.password)
+            }
+        let outcome = try await setup.run { event in
+            guard !json else { return }
+            switch event {
+            case .deviceFound(let device):
+                Terminal.write("Device \(device.id) (\(device.claimed ? "claimed" : "not claimed"))")
+            case .publicKey(let key):
+                Terminal.write("Public key: RSA \(key.keySizeInBits)-bit, SHA-256 \(key.fingerprint.prefix(16))…")
+            case .scanning:
+                Terminal.write("Scanning for \(ssid)…")
+            case .networkFound(let match):
+                Terminal.write("Found \(ssid): \(match.security.name), channel \(match.channel), \(match.rssi) dBm")
+            case .claimCodeSet:
+                Terminal.write("Claim code set")
+            case .credentialsStored(let security, let channel):
+                Terminal.write("Wi-Fi credentials for \(ssid) stored (\(security.name), channel \(channel))")
+            case .connectSent(let outcome):
+                Terminal.write(outcome == .acknowledged
+                    ? "Connect acknowledged: the device is joining \(ssid)"
+                    : "Connect sent: the device dropped its access point to join \(ssid)")
+            }
         }
-        try await client.configure(ssid: wifi.ssid, security: security, channel: channel, credentials: credentials,
-                                   publicKey: key)
-        progress("Wi-Fi credentials for \(ssid) stored (\(security.name), channel \(channel))")
-        let outcome = try await client.connect()
-        progress(outcome == .acknowledged
-            ? "Connect acknowledged: the device is joining \(ssid)"
-            : "Connect sent: the device dropped its access point to join \(ssid)")
         if json {
             Terminal.write(JSONOutput.line(Result(
-                id: device.id, claimed: device.claimed, claim_code_set: claimCode != nil, ssid: wifi.ssid,
-                security: security.name, channel: channel, connect: outcome.rawValue)))
+                id: outcome.device.id, claimed: outcome.device.claimed, claim_code_set: outcome.claimCodeSet,
+                ssid: wifi.ssid, security: outcome.security.name, channel: outcome.channel,
+                connect: outcome.connect.rawValue)))
         } else {
-            Terminal.write(device.id)
+            Terminal.write(outcome.device.id)
         }
     }
 }
