@@ -218,7 +218,12 @@ struct Provision: AsyncParsableCommand {
     private func makeLink() throws -> any DeviceLink {
         if softap {
             let kind = SoftAPAddress.Transport(rawValue: transport) ?? .tcp
-            let parsed = try address.map { try SoftAPAddress(parsing: $0, transport: kind) } ?? SoftAPAddress(transport: kind)
+            let parsed: SoftAPAddress
+            do {
+                parsed = try address.map { try SoftAPAddress(parsing: $0, transport: kind) } ?? SoftAPAddress(transport: kind)
+            } catch let error as SoftAPError {
+                throw UserError(error.exitStatus, SoftAPRemedies.message(error, naming: SoftAPRemedies.provision))
+            }
             return SoftAPLink(client: SoftAPClient(address: parsed, options: SoftAPClient.Options(timeout: timeout.value)))
         }
         return SerialLink(port: try PortSelection.choose(explicit: port), timeout: timeout.value)
@@ -280,6 +285,9 @@ extension ProvisionFailure {
     /// The library's line, with this command's option where the device asked for something not given.
     var cause: String {
         if let cloud = error.underlying as? CloudError { return cloud.attributed(to: tokenOrigin).message }
+        if let softAP = error.underlying as? SoftAPError {
+            return SoftAPRemedies.message(softAP, naming: SoftAPRemedies.provision)
+        }
         guard var dialogue = error.underlying as? ListeningModeError,
               case .dialogue(.missing(let prompt)) = dialogue.kind else { return error.cause }
         dialogue.advice = Self.advice(for: prompt)

@@ -91,6 +91,18 @@ final class CannedSoftAPDevice: @unchecked Sendable {
         }
     }
 
+    @Test func softAPLibraryErrorsAreToldWithEachCommandsOwnFlags() async throws {
+        let info = try await softap(["info"], address: "127.0.0.1:99999")
+        #expect(info.status == 2)
+        #expect(info.stderr.contains("--address 127.0.0.1:99999: the port must be a number from 1 to 65535"), "\(info.stderr)")
+        let provision = try await ToolRunner.particlectl(
+            ["provision", "--softap", "--address", "127.0.0.1:99999", "--ssid", "HomeNet", "--password-stdin"],
+            stdin: "correct horse battery\n", environment: ["PARTICLE_AUTH": "0123456789abcdef0123456789abcdef01234567"],
+            timeout: 20)
+        #expect(provision.status == 2)
+        #expect(provision.stderr == "particlectl: --address 127.0.0.1:99999: the port must be a number from 1 to 65535\n")
+    }
+
     @Test func anEmptyPasswordSendsNothingToALiveDevice() async throws {
         let sim = try SoftAPSimProcess()
         let result = try await softap(["setup", "--ssid", "HomeNet", "--security", "wpa2_aes", "--password-stdin"],

@@ -144,3 +144,28 @@ struct PublicKeyTests {
         #expect(try device.decryptPrivateKey(ek: ek, key: encrypted) == Array(pem.utf8))
     }
 }
+
+/// The library names what to change, never a program's flags; a caller names it in its own words.
+@Suite struct SoftAPRemedyTests {
+    @Test func libraryMessagesNameNoFlags() {
+        let errors: [SoftAPError] = [
+            .connectTimedOut(address: "192.168.0.1:5609", seconds: 5), .replyTimedOut(command: .scanAP, seconds: 5),
+            .invalidReply(command: .deviceID, reason: "not JSON"), .malformedReply(command: .deviceID, reason: "no id"),
+            .httpStatus(command: .deviceID, status: 404), .networkNotFound(ssid: "HomeNet"), .securityUnknown,
+            .enterpriseCredentialsMissing(ssid: "Corp"), .badAddress("x:0", reason: "the port must be a number from 1 to 65535"),
+        ]
+        for error in errors {
+            #expect(!error.message.contains("--"), "\(error.message)")
+        }
+        #expect(SoftAPError.networkNotFound(ssid: "HomeNet").message
+            == "no network named \"HomeNet\" in the device's scan; check the name, move closer, or give the network's security and channel instead of the scan")
+    }
+
+    @Test func aCallerNamesTheRemedyWithItsFlags() {
+        let error = SoftAPError.httpStatus(command: .deviceID, status: 404)
+        #expect(error.remedy == .addressAndProtocol)
+        #expect(error.message { $0 == .addressAndProtocol ? "check --address and --protocol" : "?" }
+            == "the device answered HTTP 404 to device-id; check --address and --protocol")
+        #expect(SoftAPError.encryptionFailed.remedy == nil)
+    }
+}

@@ -27,7 +27,7 @@ public enum SoftAPCredentials: Sendable, CustomStringConvertible {
     public func check(ssid: String, security: SoftAPSecurity) throws(SoftAPError) {
         try SoftAPInputRules.checkSSID(ssid)
         guard security != .unknown else {
-            throw .invalidInput("the network's security is unknown; pass --security (one of \(SoftAPSecurity.acceptedNames.joined(separator: ", ")))")
+            throw .securityUnknown
         }
         let shown = UntrustedText.escaped(ssid)
         switch self {
@@ -40,7 +40,7 @@ public enum SoftAPCredentials: Sendable, CustomStringConvertible {
                 throw .invalidInput("\"\(shown)\" is an open network: it takes no password")
             }
             guard !security.isEnterprise else {
-                throw .invalidInput("\"\(shown)\" is an enterprise network: give --eap peap with --identity, or --eap tls with --certificate and --private-key")
+                throw .enterpriseCredentialsMissing(ssid: ssid)
             }
             try SoftAPInputRules.checkPassword(password, security: security)
         case let .peap(identity, password, _):

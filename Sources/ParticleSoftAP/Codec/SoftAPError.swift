@@ -30,6 +30,54 @@ public enum SoftAPError: ParticleError, Equatable {
     /// Input rejected before anything was sent.
     case invalidInput(String)
     case networkNotFound(ssid: String)
+    /// The network's security is not known (neither given nor found by a scan) and cannot be guessed.
+    case securityUnknown
+    /// An enterprise network was given a plain password: it needs an EAP method and its credentials.
+    case enterpriseCredentialsMissing(ssid: String)
+    /// A device address that is not `HOST` or `HOST:PORT`.
+    case badAddress(String, reason: String)
+
+    /// What the user can change to get past this error, named by what it is, not by any program's flags: each
+    /// front end says it in its own words (`message(naming:)`).
+    public enum Remedy: Sendable, Hashable, CaseIterable {
+        /// The device's address.
+        case address
+        /// The device's address and the protocol (TCP or HTTP).
+        case addressAndProtocol
+        /// How long to wait for a reply.
+        case timeout
+        /// The network's security type and channel, instead of the scan.
+        case securityAndChannel
+        /// The network's security type.
+        case security
+        /// An EAP method with its credentials (PEAP: identity and password; TLS: certificate and private key).
+        case enterpriseCredentials
+
+        /// How the library says it when nobody names it otherwise.
+        public var text: String {
+            switch self {
+            case .address: "check the device's address"
+            case .addressAndProtocol: "check the device's address and protocol"
+            case .timeout: "allow a longer reply timeout"
+            case .securityAndChannel: "give the network's security and channel instead of the scan"
+            case .security: "give the network's security (one of \(SoftAPSecurity.acceptedNames.joined(separator: ", ")))"
+            case .enterpriseCredentials: "give an EAP method: PEAP with an identity and password, or TLS with a certificate and private key"
+            }
+        }
+    }
+
+    /// The remedy this error's message ends with, if any.
+    public var remedy: Remedy? {
+        switch self {
+        case .connectTimedOut, .invalidReply, .malformedReply: .address
+        case .httpStatus: .addressAndProtocol
+        case .replyTimedOut: .timeout
+        case .networkNotFound: .securityAndChannel
+        case .securityUnknown: .security
+        case .enterpriseCredentialsMissing: .enterpriseCredentials
+        default: nil
+        }
+    }
 
     public var exitStatus: ExitStatus {
         switch self {
@@ -37,19 +85,22 @@ public enum SoftAPError: ParticleError, Equatable {
         case .connectTimedOut, .replyTimedOut, .cancelled: .timedOut
         case .emptyReply, .invalidReply, .malformedReply, .httpStatus, .resultCode, .noPublicKey, .invalidPublicKey:
             .remoteError
-        case .encryptionFailed, .invalidInput: .usage
+        case .encryptionFailed, .invalidInput, .securityUnknown, .enterpriseCredentialsMissing, .badAddress: .usage
         case .networkNotFound: .notFound
         }
     }
 
-    public var message: String {
+    public var message: String { message(naming: \.text) }
+
+    /// The message with the remedy in the caller's words (a CLI names its flags: "check --address").
+    public func message(naming remedy: (Remedy) -> String) -> String {
         switch self {
         case let .connectFailed(address, reason):
             "cannot connect to the device's SoftAP at \(address) (\(reason)); join its Photon-XXXXXX Wi-Fi network and check it is in listening mode (blinking blue)"
         case let .connectTimedOut(address, seconds):
-            "no answer from \(address) within \(Self.format(seconds)) s; join the device's Photon-XXXXXX Wi-Fi network or check --address"
+            "no answer from \(address) within \(Self.format(seconds)) s; join the device's Photon-XXXXXX Wi-Fi network or \(remedy(.address))"
         case let .replyTimedOut(command, seconds):
-            "the device did not finish its \(command.rawValue) reply within \(Self.format(seconds)) s; retry, or raise --timeout"
+            "the device did not finish its \(command.rawValue) reply within \(Self.format(seconds)) s; retry, or \(remedy(.timeout))"
         case let .emptyReply(command):
             "device rejected the request: \(command.rawValue) got an empty reply (the device could not parse what was sent)"
         case let .noReply(command, reset):
@@ -59,11 +110,11 @@ public enum SoftAPError: ParticleError, Equatable {
         case let .closedMidReply(command):
             "the connection closed in the middle of the \(command.rawValue) reply; retry, and stay close to the device"
         case let .invalidReply(command, reason):
-            "the device's \(command.rawValue) reply is not valid (\(reason)); check that --address points at a Photon/P1 SoftAP"
+            "the device's \(command.rawValue) reply is not valid (\(reason)); is it a Photon/P1 SoftAP? \(remedy(.address))"
         case let .malformedReply(command, reason):
-            "the device's \(command.rawValue) reply is not what a Photon sends (\(reason)); check --address"
+            "the device's \(command.rawValue) reply is not what a Photon sends (\(reason)); \(remedy(.address))"
         case let .httpStatus(command, status):
-            "the device answered HTTP \(status) to \(command.rawValue); check --address and --protocol"
+            "the device answered HTTP \(status) to \(command.rawValue); \(remedy(.addressAndProtocol))"
         case let .resultCode(command, code):
             "the device refused \(command.rawValue) with code \(code)\(Self.meaning(of: code, for: command))"
         case let .noPublicKey(result):
@@ -77,7 +128,13 @@ public enum SoftAPError: ParticleError, Equatable {
         case let .invalidInput(text):
             text
         case let .networkNotFound(ssid):
-            "no network named \"\(UntrustedText.escaped(ssid))\" in the device's scan; check the name, move closer, or pass --security and --channel"
+            "no network named \"\(UntrustedText.escaped(ssid))\" in the device's scan; check the name, move closer, or \(remedy(.securityAndChannel))"
+        case .securityUnknown:
+            "the network's security is unknown; \(remedy(.security))"
+        case let .enterpriseCredentialsMissing(ssid):
+            "\"\(UntrustedText.escaped(ssid))\" is an enterprise network: \(remedy(.enterpriseCredentials))"
+        case let .badAddress(text, reason):
+            "address \(UntrustedText.escaped(text)): \(reason)"
         }
     }
 

@@ -28,13 +28,13 @@ public struct SoftAPAddress: Sendable, Equatable, CustomStringConvertible {
         var port: Int?
         if let colon = text.lastIndex(of: ":") {
             guard let parsed = Int(text[text.index(after: colon)...]), (1...65535).contains(parsed) else {
-                throw SoftAPError.invalidInput("--address \(text): the port must be a number from 1 to 65535")
+                throw SoftAPError.badAddress(text, reason: "the port must be a number from 1 to 65535")
             }
             port = parsed
             host = text[..<colon]
         }
         guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" }) else {
-            throw SoftAPError.invalidInput("--address \(text): expected HOST or HOST:PORT, e.g. 192.168.0.1:5609")
+            throw SoftAPError.badAddress(text, reason: "expected HOST or HOST:PORT, e.g. 192.168.0.1:5609")
         }
         self.init(host: String(host), port: port, transport: transport)
     }

@@ -29,7 +29,9 @@ struct SoftAPClaim: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await connection.makeClient().setClaimCode(code)
-        Terminal.write(output.json ? JSONOutput.line(["claim_code_set": true]) : "Claim code set.")
+        try await SoftAPRemedies.reporting {
+            try await connection.makeClient().setClaimCode(code)
+            Terminal.write(output.json ? JSONOutput.line(["claim_code_set": true]) : "Claim code set.")
+        }
     }
 }

@@ -29,16 +29,18 @@ struct SoftAPConfigure: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let prepared = try wifi.prepare()
-        let client = try connection.makeClient()
-        let json = output.json
-        let progress: (String) -> Void = { if !json { Terminal.write($0) } }
-        let (security, channel, credentials) = try await wifi.resolve(prepared, using: client, progress: progress)
-        let key = try await client.publicKey()
-        try await client.configure(ssid: wifi.ssid, security: security, channel: channel, credentials: credentials,
-                                   publicKey: key)
-        let result = Result(ssid: wifi.ssid, security: security.name, sec: security.rawValue, channel: channel)
-        Terminal.write(json ? JSONOutput.line(result)
-                            : "Wi-Fi credentials for \(UntrustedText.escaped(wifi.ssid)) stored. Run `particlectl softap connect` to join.")
+        try await SoftAPRemedies.reporting {
+            let prepared = try wifi.prepare()
+            let client = try connection.makeClient()
+            let json = output.json
+            let progress: (String) -> Void = { if !json { Terminal.write($0) } }
+            let (security, channel, credentials) = try await wifi.resolve(prepared, using: client, progress: progress)
+            let key = try await client.publicKey()
+            try await client.configure(ssid: wifi.ssid, security: security, channel: channel, credentials: credentials,
+                                       publicKey: key)
+            let result = Result(ssid: wifi.ssid, security: security.name, sec: security.rawValue, channel: channel)
+            Terminal.write(json ? JSONOutput.line(result)
+                                : "Wi-Fi credentials for \(UntrustedText.escaped(wifi.ssid)) stored. Run `particlectl softap connect` to join.")
+        }
     }
 }

@@ -19,13 +19,15 @@ struct SoftAPConnect: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let outcome = try await connection.makeClient().connect()
-        if output.json {
-            Terminal.write(JSONOutput.line(["connect": outcome.rawValue]))
-        } else {
-            Terminal.write(outcome == .acknowledged
-                ? "Connect sent and acknowledged: the device is leaving setup mode to join its network."
-                : "Connect sent (the device dropped its access point before answering, as it may).")
+        try await SoftAPRemedies.reporting {
+            let outcome = try await connection.makeClient().connect()
+            if output.json {
+                Terminal.write(JSONOutput.line(["connect": outcome.rawValue]))
+            } else {
+                Terminal.write(outcome == .acknowledged
+                    ? "Connect sent and acknowledged: the device is leaving setup mode to join its network."
+                    : "Connect sent (the device dropped its access point before answering, as it may).")
+            }
         }
     }
 }

@@ -32,7 +32,7 @@ struct SoftAPConnectionOptions: ParsableArguments {
         do {
             return try SoftAPAddress(parsing: address, transport: transport)
         } catch let error as SoftAPError {
-            throw ValidationError(error.message)
+            throw ValidationError(SoftAPRemedies.message(error, naming: SoftAPRemedies.softap))
         }
     }
 

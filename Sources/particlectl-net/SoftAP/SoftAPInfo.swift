@@ -21,14 +21,16 @@ struct SoftAPInfo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try connection.makeClient()
-        let version = try await client.version()
-        let device = try await client.deviceInfo()
-        let info = Info(version: version, id: device.id, claimed: device.claimed)
-        if output.json {
-            Terminal.write(JSONOutput.line(info))
-        } else {
-            Terminal.write("Device ID:  \(info.id)\nClaimed:    \(info.claimed ? "yes" : "no")\nProtocol:   SoftAP v\(info.version)")
+        try await SoftAPRemedies.reporting {
+            let client = try connection.makeClient()
+            let version = try await client.version()
+            let device = try await client.deviceInfo()
+            let info = Info(version: version, id: device.id, claimed: device.claimed)
+            if output.json {
+                Terminal.write(JSONOutput.line(info))
+            } else {
+                Terminal.write("Device ID:  \(info.id)\nClaimed:    \(info.claimed ? "yes" : "no")\nProtocol:   SoftAP v\(info.version)")
+            }
         }
     }
 }

@@ -21,12 +21,14 @@ struct SoftAPPublicKeyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let key = try await connection.makeClient().publicKey()
-        let info = KeyInfo(bits: key.keySizeInBits, fingerprint: key.fingerprint, pem: key.pemRepresentation)
-        if output.json {
-            Terminal.write(JSONOutput.line(info))
-        } else {
-            Terminal.write("RSA \(info.bits)-bit public key\nSHA-256 fingerprint: \(info.fingerprint)\n\(info.pem)")
+        try await SoftAPRemedies.reporting {
+            let key = try await connection.makeClient().publicKey()
+            let info = KeyInfo(bits: key.keySizeInBits, fingerprint: key.fingerprint, pem: key.pemRepresentation)
+            if output.json {
+                Terminal.write(JSONOutput.line(info))
+            } else {
+                Terminal.write("RSA \(info.bits)-bit public key\nSHA-256 fingerprint: \(info.fingerprint)\n\(info.pem)")
+            }
         }
     }
 }

@@ -26,22 +26,24 @@ struct SoftAPScan: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let networks = try await connection.makeClient().scan().sorted { $0.rssi > $1.rssi }
-        let rows = networks.map {
-            Row(ssid: $0.ssid, security: $0.security.name, sec: $0.security.rawValue, channel: $0.channel, rssi: $0.rssi)
+        try await SoftAPRemedies.reporting {
+            let networks = try await connection.makeClient().scan().sorted { $0.rssi > $1.rssi }
+            let rows = networks.map {
+                Row(ssid: $0.ssid, security: $0.security.name, sec: $0.security.rawValue, channel: $0.channel, rssi: $0.rssi)
+            }
+            if output.json {
+                Terminal.write(JSONOutput.line(rows))
+                return
+            }
+            guard !rows.isEmpty else {
+                Terminal.write("The device sees no networks. Move it closer to the access point and scan again.")
+                return
+            }
+            var table = Table("SSID", "SECURITY", "CHANNEL", "SIGNAL")
+            for row in rows {
+                table.append([UntrustedText.escaped(row.ssid), row.security, String(row.channel), "\(row.rssi) dBm"])
+            }
+            Terminal.write(table.rendered)
         }
-        if output.json {
-            Terminal.write(JSONOutput.line(rows))
-            return
-        }
-        guard !rows.isEmpty else {
-            Terminal.write("The device sees no networks. Move it closer to the access point and scan again.")
-            return
-        }
-        var table = Table("SSID", "SECURITY", "CHANNEL", "SIGNAL")
-        for row in rows {
-            table.append([UntrustedText.escaped(row.ssid), row.security, String(row.channel), "\(row.rssi) dBm"])
-        }
-        Terminal.write(table.rendered)
     }
 }

@@ -45,46 +45,48 @@ struct SoftAPSetup: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let prepared = try wifi.prepare()
-        let client = try connection.makeClient()
-        let json = output.json
-        let ssid = UntrustedText.escaped(wifi.ssid)
-        let wifi = self.wifi
-        let setup = SoftAPDeviceSetup(
-            client: client,
-            network: SoftAPDeviceSetup.Network(ssid: wifi.ssid, security: prepared.network?.security,
-                                               channel: prepared.network?.channel ?? 0),
-            claimCode: claimCode) { security in
-                try prepared.credentials ?? wifi.credentials(for: security, password: prepared.password)
+        try await SoftAPRemedies.reporting {
+            let prepared = try wifi.prepare()
+            let client = try connection.makeClient()
+            let json = output.json
+            let ssid = UntrustedText.escaped(wifi.ssid)
+            let wifi = self.wifi
+            let setup = SoftAPDeviceSetup(
+                client: client,
+                network: SoftAPDeviceSetup.Network(ssid: wifi.ssid, security: prepared.network?.security,
+                                                   channel: prepared.network?.channel ?? 0),
+                claimCode: claimCode) { security in
+                    try prepared.credentials ?? wifi.credentials(for: security, password: prepared.password)
+                }
+            let outcome = try await setup.run { event in
+                guard !json else { return }
+                switch event {
+                case .deviceFound(let device):
+                    Terminal.write("Device \(device.id) (\(device.claimed ? "claimed" : "not claimed"))")
+                case .publicKey(let key):
+                    Terminal.write("Public key: RSA \(key.keySizeInBits)-bit, SHA-256 \(key.fingerprint.prefix(16))…")
+                case .scanning:
+                    Terminal.write("Scanning for \(ssid)…")
+                case .networkFound(let match):
+                    Terminal.write("Found \(ssid): \(match.security.name), channel \(match.channel), \(match.rssi) dBm")
+                case .claimCodeSet:
+                    Terminal.write("Claim code set")
+                case .credentialsStored(let security, let channel):
+                    Terminal.write("Wi-Fi credentials for \(ssid) stored (\(security.name), channel \(channel))")
+                case .connectSent(let outcome):
+                    Terminal.write(outcome == .acknowledged
+                        ? "Connect acknowledged: the device is joining \(ssid)"
+                        : "Connect sent: the device dropped its access point to join \(ssid)")
+                }
             }
-        let outcome = try await setup.run { event in
-            guard !json else { return }
-            switch event {
-            case .deviceFound(let device):
-                Terminal.write("Device \(device.id) (\(device.claimed ? "claimed" : "not claimed"))")
-            case .publicKey(let key):
-                Terminal.write("Public key: RSA \(key.keySizeInBits)-bit, SHA-256 \(key.fingerprint.prefix(16))…")
-            case .scanning:
-                Terminal.write("Scanning for \(ssid)…")
-            case .networkFound(let match):
-                Terminal.write("Found \(ssid): \(match.security.name), channel \(match.channel), \(match.rssi) dBm")
-            case .claimCodeSet:
-                Terminal.write("Claim code set")
-            case .credentialsStored(let security, let channel):
-                Terminal.write("Wi-Fi credentials for \(ssid) stored (\(security.name), channel \(channel))")
-            case .connectSent(let outcome):
-                Terminal.write(outcome == .acknowledged
-                    ? "Connect acknowledged: the device is joining \(ssid)"
-                    : "Connect sent: the device dropped its access point to join \(ssid)")
+            if json {
+                Terminal.write(JSONOutput.line(Result(
+                    id: outcome.device.id, claimed: outcome.device.claimed, claim_code_set: outcome.claimCodeSet,
+                    ssid: wifi.ssid, security: outcome.security.name, channel: outcome.channel,
+                    connect: outcome.connect.rawValue)))
+            } else {
+                Terminal.write(outcome.device.id)
             }
-        }
-        if json {
-            Terminal.write(JSONOutput.line(Result(
-                id: outcome.device.id, claimed: outcome.device.claimed, claim_code_set: outcome.claimCodeSet,
-                ssid: wifi.ssid, security: outcome.security.name, channel: outcome.channel,
-                connect: outcome.connect.rawValue)))
-        } else {
-            Terminal.write(outcome.device.id)
         }
     }
 }

@@ -2,51 +2,73 @@ import Foundation
 import Glibc
 
 /// A simulator (or any of our executables) running in the background for the length of a test: started with a
-/// deadline for its first stdout line, killed by `stop()` (and at the latest when the value is released).
+/// deadline for its first stdout line, killed by `stop()` (and at the latest when the value is released). Its pipes
+/// are read by `PipeReader` threads (not FileHandle readability handlers, whose dispatch sources once crashed
+/// libdispatch with many processes at once).
 final class BackgroundTool: @unchecked Sendable {
     let process = Process()
     private let output = Pipe()
     private let errors = Pipe()
-    private let collector = OutputCollector()
-    private let lock = NSLock()
-    private var stdoutBuffer = Data()
+    private let stdoutReader: PipeReader
+    private let stderrReader: PipeReader
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            self.lock.lock(); self.stdoutBuffer.append(data); self.lock.unlock()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
-        errors.fileHandleForReading.readabilityHandler = { [collector] handle in
-            collector.append(handle.availableData, to: .err)
-        }
+        stdoutReader = PipeReader(output.fileHandleForReading.fileDescriptor)
+        stderrReader = PipeReader(errors.fileHandleForReading.fileDescriptor)
         try process.run()
+        // Our copies of the write ends: closed, so that the readers see end of file when the process exits.
+        try? output.fileHandleForWriting.close()
+        try? errors.fileHandleForWriting.close()
     }
 
     deinit { stop() }
 
     /// The first line the process printed on stdout, waiting up to `timeout` seconds for it.
     func firstLine(timeout: Double = 20) throws -> String {
+        try line(timeout: timeout) { _ in true }
+    }
+
+    /// The first stdout line that satisfies `predicate`, waiting up to `timeout` seconds for it.
+    func line(timeout: Double = 20, where predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            lock.lock()
-            let buffered = stdoutBuffer
-            lock.unlock()
-            if let newline = buffered.firstIndex(of: 0x0A) {
-                return String(decoding: buffered[buffered.startIndex..<newline], as: UTF8.self)
-            }
+            if let found = lines.first(where: predicate) { return found }
             guard process.isRunning else { break }
             usleep(10_000)
         }
-        throw BackgroundToolError(message: "no first line from \(process.executableURL?.lastPathComponent ?? "?"); stderr: \(stderrText)")
+        if let found = lines.first(where: predicate) { return found }
+        throw BackgroundToolError(message: "no matching line from \(process.executableURL?.lastPathComponent ?? "?"); stdout: \(stdoutText.suffix(2000)); stderr: \(stderrText.suffix(2000))")
     }
 
-    var stderrText: String { collector.contents.1 }
+    /// The complete lines printed on stdout so far.
+    var lines: [String] {
+        let text = stdoutText
+        guard let last = text.lastIndex(of: "\n") else { return [] }
+        return text[..<last].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    var stdoutText: String { String(decoding: stdoutReader.snapshot, as: UTF8.self) }
+    var stderrText: String { String(decoding: stderrReader.snapshot, as: UTF8.self) }
+
+    /// Sends `signal` to the process.
+    func send(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits up to `timeout` seconds for the process to exit; its exit status, or nil if it still runs.
+    func waitForExit(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
 
     func stop() {
         if process.isRunning {
@@ -55,8 +77,6 @@ final class BackgroundTool: @unchecked Sendable {
             while process.isRunning && Date() < deadline { usleep(10_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
-        output.fileHandleForReading.readabilityHandler = nil
-        errors.fileHandleForReading.readabilityHandler = nil
     }
 }
 

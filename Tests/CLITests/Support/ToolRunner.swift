@@ -172,6 +172,9 @@ final class PipeReader: @unchecked Sendable {
         thread.start()
     }
 
+    /// What was read so far.
+    var snapshot: Data { lock.withLock { data } }
+
     /// Everything read once the pipe reaches end of file, or `grace` seconds from now, whichever comes first.
     func finish(grace: Double) async -> Data {
         await withCheckedContinuation { continuation in
