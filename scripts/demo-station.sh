@@ -63,7 +63,8 @@ for port in "${ports[@]}"; do
 done
 for pid in "${identify_pids[@]}"; do wait "$pid" || true; done
 
-if ! "$ctl" station run --help >/dev/null 2>&1; then
+# (An unknown command prints the root help and exits 0: look for station run's own usage instead.)
+if ! "$ctl" station run --help 2>/dev/null | grep -q -- '--password-env'; then
     echo
     echo "particlectl station run is not built into $ctl yet; the simulated hub above is what it would provision."
     exit 1
