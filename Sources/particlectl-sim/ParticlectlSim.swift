@@ -21,7 +21,7 @@ struct ParticlectlSim: AsyncParsableCommand {
     }
 }
 
-/// The simulator commands (device, softap, cloud, all). Each simulator registers here.
+/// The simulator commands (device, softap, cloud, all, station). Each simulator registers here.
 enum SimulatorCommands {
-    static let all: [any ParsableCommand.Type] = [SimDevice.self, SimCloud.self, SimSoftAP.self, SimAll.self]
+    static let all: [any ParsableCommand.Type] = [SimDevice.self, SimCloud.self, SimSoftAP.self, SimAll.self, SimStation.self]
 }

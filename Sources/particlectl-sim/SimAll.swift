@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import ParticleCLISupport
 import ParticleCore
@@ -76,29 +75,7 @@ struct SimAll: AsyncParsableCommand {
                 """
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        try await waitForEnd()
+        await SimulatorLifetime.waitForEnd(duration: duration)
         await world.stop()
-    }
-
-    /// Until SIGINT/SIGTERM, or --duration.
-    private func waitForEnd() async throws {
-        let (stream, continuation) = AsyncStream<Void>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(()) }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
-        let limit = duration?.value
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { for await _ in stream { return } }
-            if let limit {
-                group.addTask { try? await Task.sleep(nanoseconds: UInt64(limit * 1_000_000_000)) }
-            }
-            await group.next()
-            group.cancelAll()
-        }
     }
 }

@@ -78,6 +78,13 @@ extension FakeCloud {
         return device
     }
 
+    /// Issues a non-expiring token for `username` (a seeded user), as a simulator hands out to a rehearsal: the
+    /// station under test uses it through `PARTICLE_AUTH`. Nil when there is no such user.
+    public func issueSimulatorToken(username: String) -> String? {
+        guard data.users.contains(where: { $0.username == username }) else { return nil }
+        return issueToken(kind: .user, username: username, expiresIn: 0, client: "particlectl-sim").token
+    }
+
     private func deviceOnline(_ id: String, _ fields: [String: String]) -> FakeReply {
         let platform = fields["platform_id"].flatMap { Int($0) }
         guard let device = deviceCameOnline(id: id, platformID: platform, claimCode: fields["claim_code"], name: fields["name"])

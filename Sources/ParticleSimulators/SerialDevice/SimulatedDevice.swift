@@ -189,6 +189,7 @@ private final class Console {
     /// Shows a prompt; the console waits at it until `readLine`/`readBlock` has its answer.
     func prompt(_ prompt: ListeningModePrompt) throws {
         device.update { $0.openPrompt = prompt }
+        try lagIfFaulty()
         try emit(prompt.text)
     }
 
@@ -216,6 +217,7 @@ private final class Console {
             ssid = try readLine(maximum: 32)
         }
         try hangUpIfFaulty()
+        if faults.contains(.unplugInWiFi) { try hangUp() }
         let name = String(decoding: ssid, as: UTF8.self)
         try pause(milliseconds: config.scanMilliseconds) // the device scans for that network
         let seen = config.visibleNetworks.first { $0.ssid == name }
@@ -411,6 +413,7 @@ private final class Console {
     // MARK: - Output
 
     func reply(_ text: String) throws {
+        try lagIfFaulty()
         try strayLog()
         if faults.contains(.hangUp) {
             let bytes = Array(text.utf8)
@@ -423,6 +426,10 @@ private final class Console {
     func strayLog() throws {
         guard faults.contains(.strayLogs) else { return }
         try emit("0000012345 [system] INFO: stray log line, free memory 51234\r\n")
+    }
+
+    func lagIfFaulty() throws {
+        if faults.contains(.lag) { try pause(milliseconds: 400) }
     }
 
     func hangUpIfFaulty() throws {

@@ -70,6 +70,12 @@ public enum SimulatedFault: String, Sendable, CaseIterable, Hashable {
     /// Answers `w` late: its `SSID: ` prompt comes 1.5 s after the command (bytes sent meanwhile wait in its
     /// buffer and are then typed into that prompt, as on a real device).
     case slowWiFi = "slow-wifi"
+    /// Unplugged in the middle of the Wi-Fi dialogue: once the host has typed the SSID after `w`, the port
+    /// disappears (the host's next read fails), as when a cable is pulled during provisioning.
+    case unplugInWiFi = "unplug-in-wifi"
+    /// A busy device: every reply and prompt starts 0.4 s late, then comes at full speed (slow, but well within
+    /// the usual 5 s reply timeout).
+    case lag
 }
 
 public struct SimulatedDeviceConfiguration: Sendable {

@@ -147,8 +147,9 @@ public final class SimulatedWorld: @unchecked Sendable {
     }
 
     /// Serial: claim code and Wi-Fi credentials, then leaving listening mode, make the device join.
+    /// With `wifiWorks` false the device never joins, whatever it was given (a station's wrong-Wi-Fi fault).
     static func followSerial(_ device: SimulatedDevice, cloud: FakeCloud, configuration: Configuration,
-                             log: @escaping Log) async {
+                             wifiWorks: Bool = true, log: @escaping Log) async {
         var claimCode: String?
         var credentials: WiFiCredentials?
         let id = device.configuration.deviceID
@@ -163,6 +164,10 @@ public final class SimulatedWorld: @unchecked Sendable {
             case .leftListeningMode:
                 guard let wifi = credentials else {
                     log("serial \(id): left listening mode without Wi-Fi credentials; stays offline")
+                    continue
+                }
+                guard wifiWorks else {
+                    log("serial \(id): cannot join \(wifi.ssid) (simulated wrong Wi-Fi); stays offline")
                     continue
                 }
                 guard accepts(configuration.networks, ssid: wifi.ssid, password: wifi.password) else {
