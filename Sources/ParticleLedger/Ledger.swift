@@ -226,7 +226,8 @@ public final class Ledger: Sendable {
     /// The device's name under `template`: the one already allocated to it (a resumed device keeps its name), else
     /// the next sequence number for that template (max + 1, from 1) rendered by `render` and stored, in one
     /// transaction — no name is issued twice, even across crashes. A rendered name already issued (under another
-    /// template) is passed over for the next number. Errors thrown by `render` come out unchanged.
+    /// template) is passed over for the next number; a template that renders the same taken name for two numbers
+    /// is a usage error (it has no sequence). Errors thrown by `render` come out unchanged.
     public func allocateName(deviceID: String, template: String,
                              render: @escaping @Sendable (Int) throws -> String) async throws -> String {
         let now = timestamp()
@@ -239,8 +240,14 @@ public final class Ledger: Sendable {
             guard try Self.fetchDevice(db, deviceID) != nil else { throw Self.unknownDevice(deviceID, path: path) }
             var sequence = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM names WHERE template = ?",
                                              arguments: [template]) ?? 0) + 1
+            var tried: Set<String> = []
             while true {
                 let name = try render(sequence)
+                guard tried.insert(name).inserted else {
+                    // The template renders the same name for different numbers: it has no sequence in it.
+                    throw UserError(.usage, "the name template \(template) gives the name \(name), already issued, "
+                                    + "for every number; put {seq} in it")
+                }
                 let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM names WHERE name = ?)",
                                               arguments: [name]) ?? false
                 if !taken {

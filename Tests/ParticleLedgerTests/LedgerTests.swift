@@ -400,6 +400,12 @@ struct LedgerRecordingTests {
             _ = try await ledger.allocateName(deviceID: "e00fce68a1b2c3d4e5f60002", template: "bad",
                                               render: { _ in throw UserError(.usage, "bad name") })
         }
+        // A template without a sequence cannot issue a second name.
+        await #expect(throws: UserError(.usage, "the name template fixed gives the name widget-00001, already issued, "
+                                        + "for every number; put {seq} in it")) {
+            _ = try await ledger.allocateName(deviceID: "e00fce68a1b2c3d4e5f60002", template: "fixed",
+                                              render: { _ in "widget-00001" })
+        }
         let unknown = await ledgerError {
             _ = try await ledger.allocateName(deviceID: "ffffffffffffffffffffffff", template: "t", render: render)
         }
