@@ -84,6 +84,25 @@ import Testing
         #expect(profile.hooks == StationProfile.Hooks(onDone: "lp -d labels", onFailed: "/opt/line3/red-light"))
     }
 
+    @Test func aVariablesExpectedValueKeepsItsYAMLType() throws {
+        let yaml = """
+            acceptance:
+              - { variable: a, expect: 1.5 }
+              - { variable: b, expect: "1.5" }
+              - { variable: c, expect: true }
+              - { variable: d, expect: 0x10 }
+              - { variable: e, expect: -2e3 }
+              - { variable: f, expect: [1] }
+            """
+        #expect(refusal(yaml) == "station.yaml: 'acceptance[6].expect' must be a single value (text, number or true/false), not a list")
+        let profile = try parse(yaml.replacingOccurrences(of: "\n  - { variable: f, expect: [1] }", with: ""))
+        #expect(profile.acceptance == [
+            .variable(name: "a", expect: .number("1.5")), .variable(name: "b", expect: .string("1.5")),
+            .variable(name: "c", expect: .bool(true)), .variable(name: "d", expect: .string("0x10")),
+            .variable(name: "e", expect: .number("-2e3")),
+        ])
+    }
+
     @Test func anEmptyFileIsTheDefaults() throws {
         #expect(try parse("") == StationProfile())
         #expect(try parse("# only comments\n") == StationProfile())

@@ -355,10 +355,31 @@ struct ProfileReader {
         case "false": return .bool(false)
         default: break
         }
-        if Int(text) != nil || (Double(text).map { $0.isFinite } ?? false) && text.first != "." && !text.hasPrefix("+") {
-            return .number(text)
+        return isJSONNumber(text) ? .number(text) : .string(text)
+    }
+
+    /// JSON's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    static func isJSONNumber(_ text: String) -> Bool {
+        var rest = Substring(text)
+        func digits() -> Int {
+            let count = rest.prefix { $0.isASCII && $0.isNumber }.count
+            rest = rest.dropFirst(count)
+            return count
         }
-        return .string(text)
+        if rest.first == "-" { rest = rest.dropFirst() }
+        let leadingZero = rest.first == "0"
+        let integer = digits()
+        guard integer > 0, !(leadingZero && integer > 1) else { return false }
+        if rest.first == "." {
+            rest = rest.dropFirst()
+            guard digits() > 0 else { return false }
+        }
+        if rest.first == "e" || rest.first == "E" {
+            rest = rest.dropFirst()
+            if rest.first == "+" || rest.first == "-" { rest = rest.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return rest.isEmpty
     }
 
     private func timeouts(_ tree: ProfileTree) throws(ProfileError) -> StationProfile.Timeouts {
