@@ -5,13 +5,15 @@ import ParticleStation
 import Testing
 
 /// The Wi-Fi password: from stdin, an environment variable or a 0600 file (real files, real chmod).
-@Suite struct ProfileSecretTests {
+@Suite final class ProfileSecretTests {
     let directory: String
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("station-secret-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     func profile(_ wifi: String) throws -> StationProfile {
         try StationProfile.parse(yaml: "wifi: \(wifi)", source: "station.yaml", overrides: [])
