@@ -131,12 +131,7 @@ struct Provision: AsyncParsableCommand {
         }
 
         var configuration = session.configuration(token: token.token)
-        let verbose = configuration.transcript
-        let backOffs = BackOffNotice(printer: printer)
-        configuration.transcript = { line in
-            verbose?(line)
-            backOffs.observe(line)
-        }
+        configuration.onBackOff = { printer.show($0) }
         let outcome: Result<ProvisioningSummary, ProvisioningError> = try await session.attributingRejection(to: token) {
             try await CloudClient.with(configuration) { client in
                 var owner = ClaimOwner.user
@@ -279,7 +274,7 @@ struct ProvisionFailure: ParticleError {
 extension ProvisionFailure {
     /// The library's line, with this command's option where the device asked for something not given.
     var cause: String {
-        if let cloud = error.underlying as? CloudError { return cloud.attributed(to: tokenOrigin).message }
+        if let cloud = error.underlying as? CloudError { return cloud.attributed(to: tokenOrigin).inCommandLineWords.message }
         guard var dialogue = error.underlying as? ListeningModeError,
               case .dialogue(.missing(let prompt)) = dialogue.kind else { return error.cause }
         dialogue.advice = Self.advice(for: prompt)
