@@ -6,7 +6,7 @@ import Testing
 /// stderr also gets), `exit_code`, and the keys it already knows — through the built executables against
 /// `particlectl sim cloud`.
 @Suite(.serialized) struct CloudFailureJSONTests {
-    static let unknownDevice = "0123456789abcdef01234567"
+    static let device = "0123456789abcdef01234567"
 
     func login(_ sim: SimCloudProcess) async throws {
         let result = try await sim.run(["login", "--username", "dev@example.com", "--password-stdin"], stdin: "dev-password\n")
@@ -37,21 +37,23 @@ import Testing
         #expect(Set(try failure(whoami).keys) == ["error", "exit_code"])
     }
 
-    @Test func anUnknownDeviceIsExit3WithTheKnownKeys() async throws {
+    @Test func anUnknownVariableOrFunctionIsExit3WithTheKnownKeys() async throws {
         let sim = try SimCloudProcess()
         defer { sim.stop() }
         try await login(sim)
-        let device = try await sim.run(["cloud", "device", Self.unknownDevice, "--json"])
-        #expect(device.status == 3)
-        let object = try failure(device)
-        #expect(Set(object.keys) == ["id", "error", "exit_code"])
-        #expect(object["id"] as? String == Self.unknownDevice)
-        #expect((object["error"] as? String)?.hasPrefix("not found (HTTP 404") == true)
-        let variable = try await sim.run(["cloud", "get", Self.unknownDevice, "temperature", "--json"])
+        let variable = try await sim.run(["cloud", "get", Self.device, "nope", "--json"])
         #expect(variable.status == 3)
         let got = try failure(variable)
         #expect(Set(got.keys) == ["device", "name", "error", "exit_code"])
-        #expect(got["name"] as? String == "temperature")
+        #expect(got["device"] as? String == Self.device)
+        #expect(got["name"] as? String == "nope")
+        #expect(got["error"] as? String == "not found (HTTP 404: Unknown Variable: nope); check the name or ID")
+        let function = try await sim.run(["cloud", "call", "gongbot", "explode", "--json"])
+        #expect(function.status == 3)
+        let called = try failure(function)
+        #expect(Set(called.keys) == ["device", "function", "error", "exit_code"])
+        #expect(called["device"] as? String == "gongbot")
+        #expect(called["function"] as? String == "explode")
     }
 
     @Test func rateLimitedAfterTheRetriesIsExit1() async throws {
