@@ -519,9 +519,13 @@ struct ProvisionTests {
                                               stdin: Self.password + "\n", environment: world.environment, timeout: 90)
         #expect(result.status == 0, "output: \(result.stdout)")
         #expect(result.stdout.contains("    rate limited by the cloud (HTTP 429): waiting 2.0 s before retry 1 of 3 (GET /v1/"))
-        #expect(result.stdout.contains(" — rate limited by the cloud (HTTP 429): 0 s elapsed, 2 s left"))
-        #expect(result.stdout.contains("\r\u{1B}[K… "))
-        #expect(result.stdout.contains(" — rate limited by the cloud (HTTP 429): 1 s elapsed, 1 s left"))
+        // Each countdown line is written in place: after "erase line", overwritten by the next, never ended by a newline.
+        let inPlace = result.stdout.components(separatedBy: "\u{1B}[K").filter { !$0.contains("\n") }
+        for countdown in ["0 s elapsed, 2 s left", "1 s elapsed, 1 s left"] {
+            #expect(inPlace.contains { $0.hasPrefix("… ") && $0.hasSuffix("rate limited by the cloud (HTTP 429): \(countdown)\r") },
+                    "\(countdown) not in place")
+        }
+        #expect(result.stdout.contains("✓ check-cloud: "))
     }
 
     /// Piped, the back-off is one line when it starts (no in-place updates), and provisioning goes on after it.
