@@ -10,8 +10,10 @@ public enum CommandLineRunner {
     public static func main<Root: ParsableCommand>(_ root: Root.Type, arguments: [String]? = nil,
                                                    prefix: String = "particlectl") async -> Never {
         let status: Int32
+        var parsed: (any ParsableCommand)?
         do {
             var command = try root.parseAsRoot(arguments)
+            parsed = command
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -19,7 +21,8 @@ public enum CommandLineRunner {
             }
             status = ExitStatus.ok.rawValue
         } catch {
-            status = ErrorReporter.report(error, root: root, prefix: prefix)
+            let json = (parsed as? any JSONFailureReporting).flatMap { $0.isJSONRequested ? $0 : nil }
+            status = ErrorReporter.report(error, root: root, prefix: prefix, json: json)
         }
         Glibc.exit(status)
     }
@@ -27,9 +30,16 @@ public enum CommandLineRunner {
 
 /// One line on stderr per error, and its exit code.
 public enum ErrorReporter {
+    /// `json`: the failed command when it was run with `--json`; stdout then also gets its failure object
+    /// (`JSONFailure`: its known keys, `"error"`, `"exit_code"`).
     public static func report<Root: ParsableCommand>(_ error: any Error, root: Root.Type,
-                                                     prefix: String = "particlectl") -> Int32 {
+                                                     prefix: String = "particlectl",
+                                                     json: (any JSONFailureReporting)? = nil) -> Int32 {
         if let error = error as? any ParticleError {
+            if let json {
+                Terminal.write(JSONOutput.line(JSONFailure(fields: json.jsonFieldsOnFailure, error: error.message,
+                                                           exitCode: error.exitStatus.rawValue)))
+            }
             Terminal.writeError("\(prefix): \(error.message)")
             return error.exitStatus.rawValue
         }
@@ -44,7 +54,12 @@ public enum ErrorReporter {
         // Bad usage: one line saying what is wrong and where the help is, not the whole usage block.
         let message = String(root.message(for: error).drop(while: \.isWhitespace).reversed()
             .drop(while: \.isWhitespace).reversed())
-        Terminal.writeError("\(prefix): \(oneLine(message, fallback: text)) (see --help)")
+        let line = "\(oneLine(message, fallback: text)) (see --help)"
+        if let json {
+            Terminal.write(JSONOutput.line(JSONFailure(fields: json.jsonFieldsOnFailure, error: line,
+                                                       exitCode: ExitStatus.usage.rawValue)))
+        }
+        Terminal.writeError("\(prefix): \(line)")
         return ExitStatus.usage.rawValue
     }
 }

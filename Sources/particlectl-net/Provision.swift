@@ -131,12 +131,7 @@ struct Provision: AsyncParsableCommand {
         }
 
         var configuration = session.configuration(token: token.token)
-        let verbose = configuration.transcript
-        let backOffs = BackOffNotice(printer: printer)
-        configuration.transcript = { line in
-            verbose?(line)
-            backOffs.observe(line)
-        }
+        configuration.onBackOff = { printer.show($0) }
         let outcome: Result<ProvisioningSummary, ProvisioningError> = try await session.attributingRejection(to: token) {
             try await CloudClient.with(configuration) { client in
                 var owner = ClaimOwner.user
@@ -284,7 +279,7 @@ struct ProvisionFailure: ParticleError {
 extension ProvisionFailure {
     /// The library's line, with this command's option where the device asked for something not given.
     var cause: String {
-        if let cloud = error.underlying as? CloudError { return cloud.attributed(to: tokenOrigin).message }
+        if let cloud = error.underlying as? CloudError { return cloud.attributed(to: tokenOrigin).inCommandLineWords.message }
         if let softAP = error.underlying as? SoftAPError {
             return SoftAPRemedies.message(softAP, naming: SoftAPRemedies.provision)
         }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import ParticleCloud
 import ParticleCore
 import ParticleProvisioning
 import ParticleCLISupport
@@ -15,6 +16,9 @@ final class ProgressPrinter: @unchecked Sendable {
     /// The running step's line, shown on a terminal without a newline.
     private var pending: String?
     private var lastWaitLine = -1
+    /// The back-off being shown, and the running step's line it covers on a terminal.
+    private var backOff: BackOff?
+    private var coveredLine: String?
 
     init(enabled: Bool, inPlace: Bool = isatty(STDERR_FILENO) == 1) {
         self.enabled = enabled
@@ -47,6 +51,49 @@ final class ProgressPrinter: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// A rate-limit back-off of the cloud client (`CloudConfiguration.onBackOff`): one line when it starts (how
+    /// long, before which retry); on a terminal the running step's line counts down in place (elapsed and remaining)
+    /// and comes back when requests flow again; piped, one more line per 10 s of a long wait.
+    func show(_ report: BackOff) {
+        guard enabled else { return }
+        lock.withLock {
+            let isNew = backOff.map { $0.request != report.request || $0.retry != report.retry || $0.seconds != report.seconds } ?? true
+            if isNew {
+                if backOff == nil { coveredLine = pending }
+                backOff = report
+                let current = pending
+                writeLine("    " + Self.backOffStart(report))
+                if let current { showPending(current) }
+            }
+            backOff = report
+            let countdown = Self.backOffCountdown(report)
+            if report.remaining <= 0 {
+                if inPlace {
+                    if let covered = coveredLine { showPending(covered) } else if pending != nil { write("\r\u{1B}[K"); pending = nil }
+                }
+                backOff = nil
+                coveredLine = nil
+            } else if inPlace {
+                showPending((coveredLine.map { $0 + " — " } ?? "… ") + countdown)
+            } else if Int(report.elapsed) >= 5, Int(report.elapsed) / 10 != lastWaitLine {
+                lastWaitLine = Int(report.elapsed) / 10
+                write("    \(countdown)\n")
+            }
+        }
+    }
+
+    /// `rate limited by the cloud (HTTP 429): waiting 3.0 s before retry 1 of 3 (GET /v1/devices)`.
+    static func backOffStart(_ report: BackOff) -> String {
+        "rate limited by the cloud (HTTP \(report.status)): waiting \(String(format: "%.1f", report.seconds)) s before "
+            + "retry \(report.retry) of \(report.maximumRetries) (\(report.request))"
+    }
+
+    /// `rate limited by the cloud (HTTP 429): 1 s elapsed, 2 s left`.
+    static func backOffCountdown(_ report: BackOff) -> String {
+        "rate limited by the cloud (HTTP \(report.status)): \(Int(report.elapsed.rounded())) s elapsed, "
+            + "\(Int(report.remaining.rounded())) s left"
     }
 
     /// "done: …; failed at …; not started: …", after a failure or an interruption.
@@ -156,29 +203,6 @@ final class InterruptWatch: @unchecked Sendable {
             }
         }
         return try body()
-    }
-}
-
-/// Turns the cloud client's retry transcript into a progress line when the cloud rate-limits (HTTP 429), so a long
-/// back-off says how long it waits.
-final class BackOffNotice: @unchecked Sendable {
-    private let printer: ProgressPrinter
-    private let lock = NSLock()
-    private var lastStatus = ""
-
-    init(printer: ProgressPrinter) { self.printer = printer }
-
-    /// `429 GET /v1/…` then `retry 1 in 2.0 s`.
-    func observe(_ line: String) {
-        let words = line.split(separator: " ")
-        if words.first == "retry", words.count >= 4 {
-            let limited = lock.withLock { lastStatus == "429" }
-            if limited {
-                printer.show(.note("rate limited by the cloud (HTTP 429): waiting \(words[3]) s before retry \(words[1])"))
-            }
-        } else if let first = words.first, first.count == 3, first.allSatisfy(\.isNumber) {
-            lock.withLock { lastStatus = String(first) }
-        }
     }
 }
 

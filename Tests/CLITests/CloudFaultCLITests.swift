@@ -113,8 +113,8 @@ import Testing
         process.standardOutput = output
         process.standardError = output
         let collector = OutputCollector()
-        output.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .out) }
         try process.run()
+        streamOnThread(output.fileHandleForReading.fileDescriptor, into: collector, as: .out)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         func waitFor(_ text: String, occurrences: Int = 1) -> Bool {

@@ -23,9 +23,10 @@ final class SimCloudProcess: @unchecked Sendable {
         let outPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = FileHandle.nullDevice
-        let collector = output
-        outPipe.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData, to: .out) }
         try process.run()
+        // Read on a thread of our own, not with a FileHandle readability handler (a dispatch source that can crash
+        // libdispatch when many tests run processes at once).
+        streamOnThread(outPipe.fileHandleForReading.fileDescriptor, into: output, as: .out)
         let deadline = Date().addingTimeInterval(20)
         var firstLine: String?
         while Date() < deadline, process.isRunning {
@@ -88,6 +89,29 @@ final class SimCloudProcess: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+/// Appends everything read from `descriptor` to `collector` on a thread of its own, until end of file. The thread
+/// reads its own duplicate of the descriptor, so the pipe's owner may close it at any time.
+func streamOnThread(_ descriptor: Int32, into collector: OutputCollector, as stream: OutputCollector.Stream) {
+    let own = dup(descriptor)
+    guard own >= 0 else { return }
+    let thread = Thread {
+        defer { close(own) }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(own, &buffer, buffer.count)
+            if count > 0 {
+                collector.append(Data(buffer[0..<count]), to: stream)
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                collector.append(Data(), to: stream)
+                return
+            }
+        }
+    }
+    thread.start()
 }
 
 struct SimCloudError: Error, CustomStringConvertible {

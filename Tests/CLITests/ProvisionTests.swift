@@ -507,4 +507,37 @@ struct ProvisionTests {
         #expect(object["device_id"] is NSNull)
         #expect(object["steps"] as? [Any] != nil)
     }
+
+    /// Issue 9 item 6: a 429 back-off says how long it waits; on a terminal it counts down in place on the step's
+    /// line, and the step's line comes back when the requests flow again.
+    @Test func onATerminalARateLimitBackOffCountsDownInPlace() async throws {
+        let world = try await SimulatedWorldFixture()
+        try world.setFaults(#"{"rate_limits": 1, "retry_after": 2}"#)
+        let command = [ToolRunner.particlectl, "provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                       "--password-stdin"].joined(separator: " ")
+        let result = try await ToolRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"],
+                                              stdin: Self.password + "\n", environment: world.environment, timeout: 90)
+        #expect(result.status == 0, "output: \(result.stdout)")
+        #expect(result.stdout.contains("    rate limited by the cloud (HTTP 429): waiting 2.0 s before retry 1 of 3 (GET /v1/"))
+        // Each countdown line is written in place: after "erase line", overwritten by the next, never ended by a newline.
+        let inPlace = result.stdout.components(separatedBy: "\u{1B}[K").filter { !$0.contains("\n") }
+        for countdown in ["0 s elapsed, 2 s left", "1 s elapsed, 1 s left"] {
+            #expect(inPlace.contains { $0.hasPrefix("… ") && $0.hasSuffix("rate limited by the cloud (HTTP 429): \(countdown)\r") },
+                    "\(countdown) not in place")
+        }
+        #expect(result.stdout.contains("✓ check-cloud: "))
+    }
+
+    /// Piped, the back-off is one line when it starts (no in-place updates), and provisioning goes on after it.
+    @Test func pipedARateLimitBackOffIsOneLine() async throws {
+        let world = try await SimulatedWorldFixture()
+        try world.setFaults(#"{"rate_limits": 1, "retry_after": 2}"#)
+        let result = try await world.particlectl(["provision", "--port", world.serialPort, "--ssid", "HomeNet",
+                                                  "--password-stdin"], stdin: Self.password + "\n", timeout: 90)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").filter { $0.contains("rate limited") }
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("    rate limited by the cloud (HTTP 429): waiting 2.0 s before retry 1 of 3 (GET /v1/") == true)
+        #expect(!result.stderr.contains("\u{1B}[K"))
+    }
 }

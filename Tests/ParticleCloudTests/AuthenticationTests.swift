@@ -179,7 +179,8 @@ import Testing
         do {
             _ = try await fake.with(token: nil) { client in try await client.devices().list() }
             Issue.record("sent without a token")
-        } catch let error as CloudError {
+        } catch let error as MissingCloudInput {
+            #expect(error.what == .accessToken)
             #expect(error.exitStatus == .authentication)
         }
         #expect(await fake.requests().isEmpty)

@@ -45,7 +45,8 @@ import Testing
         } catch let error as CloudError {
             #expect(error.kind == .badReply)
             #expect(error.exitStatus == .remoteError)
-            #expect(error.message == "the reply from \(fake.url) is larger than 16 MB (GET /v1/devices); check --api-url")
+            #expect(error.message == "the reply from \(fake.url) is larger than 16 MB (GET /v1/devices); check the API URL")
+            #expect(error.advice == .checkAPIURL)
         }
     }
 

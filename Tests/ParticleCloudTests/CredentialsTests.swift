@@ -84,9 +84,11 @@ import Testing
         do {
             _ = try lookup.require()
             Issue.record("expected an error")
-        } catch let error as UserError {
+        } catch let error as MissingCloudInput {
+            #expect(error.what == .accessToken)
             #expect(error.exitStatus == .authentication)
-            #expect(error.message.contains("particlectl login"))
+            // The library names no CLI flag; the CLI gives its own words.
+            #expect(error.message == "no access token: log in, set PARTICLE_AUTH, or give the client a token")
         } catch {
             Issue.record("unexpected \(error)")
         }

@@ -125,8 +125,9 @@ import Testing
             do {
                 _ = try await subscription.waitForOnline(deviceID: "0e0e0e0e0e0e0e0e0e0e0e0e", timeout: 0.3)
                 Issue.record("no device came online")
-            } catch let error as CloudError {
+            } catch let error as EventWaitTimeout {
                 #expect(error.exitStatus == .timedOut)
+                #expect(error.message == "device 0e0e0e0e0e0e0e0e0e0e0e0e did not come online within 0 s; check its Wi-Fi credentials and LED")
             }
         }
     }

@@ -88,7 +88,7 @@ public struct DevicesAPI: Sendable {
     /// `POST /v1/products/:p/devices` `id=…`, once per device; the replies are summed. Needs `product`.
     public func importDevices(_ ids: [String]) async throws -> ImportReply {
         guard product != nil else {
-            throw UserError(.usage, "importing devices needs a product (--product)")
+            throw MissingCloudInput(.product)
         }
         var total = ImportReply(updated: 0, nonmemberDeviceIDs: [], invalidDeviceIDs: [])
         for id in ids {

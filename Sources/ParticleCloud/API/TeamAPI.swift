@@ -47,7 +47,7 @@ public struct TeamAPI: Sendable {
 
     /// Throws a usage error naming the first malformed scope.
     public static func validate(scopes: [String]) throws {
-        guard !scopes.isEmpty else { throw UserError(.usage, "give at least one --scope (for example devices:list)") }
+        guard !scopes.isEmpty else { throw MissingCloudInput(.scope) }
         if let bad = scopes.first(where: { !isValidScope($0) }) {
             throw UserError(.usage, "'\(bad)' is not a scope name (like devices:list or devices.function:call)")
         }

@@ -15,10 +15,14 @@ public struct CloudConfiguration: Sendable {
     /// Receives one line per request and reply (`GET /v1/devices`, `200`) for `--verbose`: method, path, status,
     /// never headers, bodies or tokens.
     public var transcript: (@Sendable (String) -> Void)?
+    /// Sees each rate-limit back-off of the client (a 429 closed its `RateLimitGate`): when it starts, about once a
+    /// second while it lasts, and with `remaining == 0` when requests flow again. Called on the waiting request's
+    /// task; keep it quick.
+    public var onBackOff: (@Sendable (BackOff) -> Void)?
 
     public init(baseURL: String = CloudConfiguration.defaultBaseURL, token: String? = nil,
                 retry: RetryPolicy = RetryPolicy(), requestTimeout: Double = 45,
-                transcript: (@Sendable (String) -> Void)? = nil) {
+                transcript: (@Sendable (String) -> Void)? = nil, onBackOff: (@Sendable (BackOff) -> Void)? = nil) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
@@ -26,6 +30,7 @@ public struct CloudConfiguration: Sendable {
         self.retry = retry
         self.requestTimeout = requestTimeout
         self.transcript = transcript
+        self.onBackOff = onBackOff
     }
 }
 

@@ -38,10 +38,40 @@ public struct CloudError: ParticleError, Equatable {
     public var replyBody: [UInt8]? = nil
     /// One line saying what happened and what to do.
     public var message: String
+    /// What the caller can change to fix it, as a value (a CLI names its own option for it with `advised(_:)`).
+    public var advice: Advice?
+
+    /// What a caller can change to cure an error; the library's message says it without naming any option.
+    public enum Advice: String, Sendable, Equatable, CaseIterable {
+        /// The reply is not what the API sends: the API base URL may point elsewhere.
+        case checkAPIURL
+        /// The API could not be reached: the API base URL or the network.
+        case checkAPIURLAndNetwork
+        /// The account needs a one-time password (MFA).
+        case oneTimePassword
+
+        /// The library's words for it, ending its messages.
+        public var text: String {
+            switch self {
+            case .checkAPIURL: "check the API URL"
+            case .checkAPIURLAndNetwork: "check the API URL and the network"
+            case .oneTimePassword: "give the one-time password"
+            }
+        }
+    }
+
+    /// The same error with the advice at the end of its message said in the caller's words (`check --api-url`).
+    public func advised(_ words: (Advice) -> String) -> CloudError {
+        guard let advice, message.hasSuffix(advice.text) else { return self }
+        var error = self
+        error.message = String(message.dropLast(advice.text.count)) + words(advice)
+        return error
+    }
 
     public init(kind: Kind, status: Int? = nil, code: String? = nil, apiMessage: String? = nil,
-                mfaToken: String? = nil, message: String) {
+                mfaToken: String? = nil, message: String, advice: Advice? = nil) {
         self.kind = kind
+        self.advice = advice
         self.status = status
         self.code = code
         self.apiMessage = apiMessage
@@ -68,7 +98,8 @@ public struct CloudError: ParticleError, Equatable {
         if code == "mfa_required" {
             return CloudError(kind: .mfaRequired, status: status, code: code, apiMessage: apiMessage,
                               mfaToken: decoded.mfaToken,
-                              message: "this account needs a one-time password (MFA); pass --otp or answer the prompt")
+                              message: "this account needs a one-time password (MFA); \(Advice.oneTimePassword.text)",
+                              advice: .oneTimePassword)
         }
         if status == 401 || code == "invalid_token" || code == "expired_token" {
             return CloudError(kind: .authentication, status: status, code: code, apiMessage: apiMessage,
@@ -124,7 +155,7 @@ public struct CloudError: ParticleError, Equatable {
         case .environment:
             error.message = "the cloud rejected the access token from \(TokenLookup.environmentVariable) (\(reply)); set \(TokenLookup.environmentVariable) to a valid token, or unset it to use the one `particlectl login` stores"
         case .stdin:
-            error.message = "the cloud rejected the access token read from stdin (--token-stdin) (\(reply)); pipe a valid token"
+            error.message = "the cloud rejected the access token read from stdin (\(reply)); pipe a valid token"
         case .particleCLI:
             error.message = "the cloud rejected the access token from particle-cli's config (\(reply)); run `particlectl login` or set \(TokenLookup.environmentVariable)"
         case .config:
@@ -139,7 +170,8 @@ public struct CloudError: ParticleError, Equatable {
     }
 
     static func badReply(_ what: String) -> CloudError {
-        CloudError(kind: .badReply, message: "unexpected reply from the cloud: \(what); check --api-url")
+        CloudError(kind: .badReply, message: "unexpected reply from the cloud: \(what); \(Advice.checkAPIURL.text)",
+                   advice: .checkAPIURL)
     }
 }
 

@@ -12,8 +12,14 @@ public struct CloudReply: Sendable {
 
 /// Sends `CloudRequest`s over one shared `HTTPClient`: adds the headers, applies the retry policy, turns error
 /// replies and network failures into `CloudError`. Call `shutdown()` once when done (`CloudClient.with` does).
+///
+/// A 429 closes the client's one `RateLimitGate`: every request through this transport (from any number of
+/// concurrent callers) waits at it before it is sent, so a rate limit slows every caller instead of each retrying on
+/// its own. `CloudConfiguration.onBackOff` sees the wait.
 public final class CloudTransport: Sendable {
     public let configuration: CloudConfiguration
+    /// The client's one rate-limit back-off, shared by every request sent through this transport.
+    public let rateLimitGate = RateLimitGate()
     private let http: HTTPClient
     /// Largest reply body read into memory.
     static let maximumBody = 16 << 20
@@ -48,13 +54,46 @@ public final class CloudTransport: Sendable {
                                                     isIdempotent: request.isIdempotent) {
                 retries += 1
                 log("retry \(retries) in \(String(format: "%.1f", wait)) s")
-                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                if status == 429 {
+                    // The whole client waits, not this request alone; the next turn waits at the gate.
+                    await rateLimitGate.close(for: wait)
+                    try await reportBackOff(request, status: status, retry: retries)
+                } else {
+                    try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                }
                 continue
+            }
+            if status == 429, let seconds = retryAfter.flatMap({ RetryPolicy.parseRetryAfter($0) }) {
+                // Out of retries here, but the other callers of this client still hold back as the cloud asked.
+                await rateLimitGate.close(for: min(seconds, configuration.retry.maximumDelay))
             }
             var error = CloudError.fromReply(status: status, body: body, retryAfter: retryAfter)
             error.replyBody = body
             throw error
         }
+    }
+
+    /// Waits for the gate this request closed to open again, telling `onBackOff` about the wait: at once, then about
+    /// once a second, and with 0 s remaining at the end. Without an observer it only waits.
+    private func reportBackOff(_ request: CloudRequest, status: Int, retry: Int) async throws {
+        guard let observer = configuration.onBackOff else {
+            try await rateLimitGate.wait()
+            return
+        }
+        let what = "\(request.method.rawValue) \(request.displayPath)"
+        let total = await rateLimitGate.remaining
+        var remaining = total
+        while remaining > 0 {
+            observer(BackOff(request: what, status: status, seconds: total, remaining: remaining, retry: retry,
+                             maximumRetries: configuration.retry.maximumRetries))
+            // To the next whole second left, so a countdown shows 3, 2, 1.
+            let fraction = remaining - remaining.rounded(.down)
+            let step = fraction > 0.001 ? fraction : min(1, remaining)
+            try await Task.sleep(nanoseconds: UInt64(step * 1_000_000_000))
+            remaining = await rateLimitGate.remaining
+        }
+        observer(BackOff(request: what, status: status, seconds: max(total, 0), remaining: 0, retry: retry,
+                         maximumRetries: configuration.retry.maximumRetries))
     }
 
     /// Sends the request and decodes a successful JSON reply.
@@ -71,7 +110,11 @@ public final class CloudTransport: Sendable {
         log("\(status) \(request.method.rawValue) \(request.displayPath)")
         guard (200..<300).contains(status) else {
             let body = try await collect(response, request: request)
-            throw CloudError.fromReply(status: status, body: body, retryAfter: response.headers.first(name: "Retry-After"))
+            let retryAfter = response.headers.first(name: "Retry-After")
+            if status == 429, let seconds = retryAfter.flatMap({ RetryPolicy.parseRetryAfter($0) }) {
+                await rateLimitGate.close(for: min(seconds, configuration.retry.maximumDelay))
+            }
+            throw CloudError.fromReply(status: status, body: body, retryAfter: retryAfter)
         }
         return response
     }
@@ -99,6 +142,8 @@ public final class CloudTransport: Sendable {
     }
 
     private func execute(_ request: CloudRequest, timeout: Double?, headTimeout: Double? = nil) async throws -> HTTPClientResponse {
+        // Nothing is sent while the cloud asked this client to wait (a 429 of any request).
+        try await rateLimitGate.wait()
         if Task.isCancelled { throw CancellationError() }
         var http = HTTPClientRequest(url: configuration.baseURL + request.target)
         http.method = HTTPMethod(rawValue: request.method.rawValue)
@@ -107,8 +152,7 @@ public final class CloudTransport: Sendable {
         switch request.authentication {
         case .bearer:
             guard let token = configuration.token, !token.isEmpty else {
-                throw CloudError(kind: .authentication,
-                                 message: "no access token; run `particlectl login` or set PARTICLE_AUTH")
+                throw MissingCloudInput(.accessToken)
             }
             http.headers.add(name: "Authorization", value: "Bearer \(token)")
         case .basic(let clientID, let secret):
@@ -168,15 +212,18 @@ public final class CloudTransport: Sendable {
                               message: "the reply from \(host) stalled: no data for \(CloudError.format(seconds)) s (\(what)); check the network and try again")
         case .tooLarge(let limit):
             return CloudError(kind: .badReply,
-                              message: "the reply from \(host) is larger than \(limit >> 20) MB (\(what)); check --api-url")
+                              message: "the reply from \(host) is larger than \(limit >> 20) MB (\(what)); \(CloudError.Advice.checkAPIURL.text)",
+                              advice: .checkAPIURL)
         case .closed:
             return CloudError(kind: .unreachable, message: "\(host) closed the connection (\(what)); try again")
         case .invalidURL:
-            return CloudError(kind: .unreachable, message: "\(host) is not a usable API URL; check --api-url / PARTICLE_API_URL")
+            return CloudError(kind: .unreachable, message: "\(host) is not a usable API URL; \(CloudError.Advice.checkAPIURL.text)",
+                              advice: .checkAPIURL)
         case .refused, .hostNotFound, .other:
             let reason = failure == .refused ? "connection refused" : failure == .hostNotFound ? "host not found" : "network error"
             return CloudError(kind: .unreachable,
-                              message: "cannot reach \(host) (\(reason)); check --api-url / PARTICLE_API_URL and the network")
+                              message: "cannot reach \(host) (\(reason)); \(CloudError.Advice.checkAPIURLAndNetwork.text)",
+                              advice: .checkAPIURLAndNetwork)
         }
     }
 }

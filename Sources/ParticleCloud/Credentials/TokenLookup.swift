@@ -49,11 +49,10 @@ public struct TokenLookup: Sendable {
         return nil
     }
 
-    /// The token, or an authentication error telling the user how to get one.
+    /// The token, or `MissingCloudInput(.accessToken)` (exit 5).
     public func require() throws -> ResolvedToken {
         guard let found = try resolve() else {
-            throw UserError(.authentication,
-                            "no access token: run `particlectl login`, set PARTICLE_AUTH, or pipe one with --token-stdin")
+            throw MissingCloudInput(.accessToken)
         }
         return found
     }

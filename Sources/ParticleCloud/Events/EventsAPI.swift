@@ -1,5 +1,28 @@
 import AsyncHTTPClient
 import Foundation
+import ParticleCore
+
+/// A local wait for an event ended without it (exit 4): the cloud said nothing wrong, the event did not come.
+public struct EventWaitTimeout: ParticleError, Equatable {
+    /// Seconds waited.
+    public var seconds: Double
+    /// The device waited for, when the wait was for one device coming online.
+    public var deviceID: String?
+
+    public init(seconds: Double, deviceID: String? = nil) {
+        self.seconds = seconds
+        self.deviceID = deviceID
+    }
+
+    public var exitStatus: ExitStatus { .timedOut }
+
+    public var message: String {
+        if let deviceID {
+            return "device \(deviceID) did not come online within \(Int(seconds)) s; check its Wi-Fi credentials and LED"
+        }
+        return "no matching event within \(Int(seconds)) s"
+    }
+}
 
 /// Which events to receive.
 public struct EventFilter: Sendable, Equatable {
@@ -253,7 +276,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
 
     public func cancel() { task.cancel() }
 
-    /// The first event matching `predicate` within `timeout` seconds; throws a `.timedOut` `CloudError` after.
+    /// The first event matching `predicate` within `timeout` seconds; throws `EventWaitTimeout` after.
     public func first(timeout: Double, where predicate: @escaping @Sendable (CloudEvent) -> Bool) async throws -> CloudEvent {
         let stream = self.stream
         return try await withThrowingTaskGroup(of: CloudEvent?.self) { group in
@@ -267,7 +290,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
             }
             defer { group.cancelAll() }
             if let first = try await group.next(), let event = first { return event }
-            throw CloudError(kind: .timedOut, message: "no matching event within \(Int(timeout)) s")
+            throw EventWaitTimeout(seconds: timeout)
         }
     }
 
@@ -279,9 +302,8 @@ public struct EventSubscription: AsyncSequence, Sendable {
             return try await first(timeout: timeout) { event in
                 event.name == "spark/status" && event.data == "online" && event.coreID?.lowercased() == id
             }
-        } catch let error as CloudError where error.kind == .timedOut {
-            throw CloudError(kind: .timedOut,
-                             message: "device \(id) did not come online within \(Int(timeout)) s; check its Wi-Fi credentials and LED")
+        } catch is EventWaitTimeout {
+            throw EventWaitTimeout(seconds: timeout, deviceID: id)
         }
     }
 }

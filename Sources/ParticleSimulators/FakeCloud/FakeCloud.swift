@@ -11,6 +11,8 @@ public actor FakeCloud {
     /// Times of recent `/oauth/token` calls, for the 100-per-5-minutes limit.
     var oauthCalls: [Date] = []
     var subscribers: [UUID: FakeSubscriber] = [:]
+    /// The end of the current rate-limit window (`rateLimitWindowMilliseconds` after a 429 of the burst).
+    var rateLimitedUntil: Date?
     /// Seconds between keep-alive comments on event streams.
     public let keepAliveInterval: Double
 
@@ -37,8 +39,13 @@ public actor FakeCloud {
             try? await Task.sleep(nanoseconds: UInt64(faults.latencyMilliseconds) * 1_000_000)
         }
         let reply: FakeReply
-        if faults.rateLimits > 0 {
+        if let until = rateLimitedUntil, Date() < until {
+            reply = .text(429, "Too Many Requests", headers: faults.retryAfter.map { ["Retry-After": String($0)] } ?? [:])
+        } else if faults.rateLimits > 0 {
             faults.rateLimits -= 1
+            if faults.rateLimitWindowMilliseconds > 0 {
+                rateLimitedUntil = Date().addingTimeInterval(Double(faults.rateLimitWindowMilliseconds) / 1000)
+            }
             reply = .text(429, "Too Many Requests", headers: faults.retryAfter.map { ["Retry-After": String($0)] } ?? [:])
         } else if faults.serverErrors > 0 {
             faults.serverErrors -= 1
@@ -59,6 +66,10 @@ public actor FakeCloud {
         if faults.stallBodies > 0 {
             faults.stallBodies -= 1
             return .stalledBody(status: status, headers: headers, prefix: Array(body.prefix(max(1, body.count / 2))))
+        }
+        if faults.malformedReplies > 0 {
+            faults.malformedReplies -= 1
+            return .reply(status: status, headers: ["Content-Type": "text/html"], body: Array("<html>not the API</html>".utf8))
         }
         if faults.oversizedReplies > 0 {
             faults.oversizedReplies -= 1

@@ -150,6 +150,9 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
     public var rateLimits: Int = 0
     /// `Retry-After` seconds sent with 429 replies; nil = no header.
     public var retryAfter: Int?
+    /// After a 429 of the burst, every API request for this many milliseconds answers 429 too (the limit holds for a
+    /// window, as the real cloud's does): requests a client sends while it should be waiting are seen as 429s.
+    public var rateLimitWindowMilliseconds: Int = 0
     /// `POST /oauth/token` calls allowed per 5 minutes before 429 (the real cloud: 100).
     public var oauthLimit: Int = 100
     /// The next N event-stream requests (`GET …/events…`) answer 503: a cloud whose stream is down.
@@ -158,6 +161,10 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
     public var stallBodies: Int = 0
     /// The next N API replies carry a body bigger than any client reads (`oversizedReplyBytes`).
     public var oversizedReplies: Int = 0
+
+    /// The next N API replies keep their status but carry an HTML page instead of the API's JSON (a proxy's page,
+    /// a wrong API URL).
+    public var malformedReplies: Int = 0
 
     /// The size of an oversized reply: 17 MiB, over particlectl's 16 MiB limit.
     public static let oversizedReplyBytes = 17 << 20
@@ -172,10 +179,12 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         case serverErrorStatus = "server_error_status"
         case rateLimits = "rate_limits"
         case retryAfter = "retry_after"
+        case rateLimitWindowMilliseconds = "rate_limit_window_ms"
         case oauthLimit = "oauth_limit"
         case streamErrors = "stream_errors"
         case stallBodies = "stall_bodies"
         case oversizedReplies = "oversized_replies"
+        case malformedReplies = "malformed_replies"
         case lostEvents = "lost_events"
     }
 
@@ -186,10 +195,12 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         serverErrorStatus = try container.decodeIfPresent(Int.self, forKey: .serverErrorStatus) ?? 503
         rateLimits = try container.decodeIfPresent(Int.self, forKey: .rateLimits) ?? 0
         retryAfter = try container.decodeIfPresent(Int.self, forKey: .retryAfter)
+        rateLimitWindowMilliseconds = try container.decodeIfPresent(Int.self, forKey: .rateLimitWindowMilliseconds) ?? 0
         oauthLimit = try container.decodeIfPresent(Int.self, forKey: .oauthLimit) ?? 100
         streamErrors = try container.decodeIfPresent(Int.self, forKey: .streamErrors) ?? 0
         stallBodies = try container.decodeIfPresent(Int.self, forKey: .stallBodies) ?? 0
         oversizedReplies = try container.decodeIfPresent(Int.self, forKey: .oversizedReplies) ?? 0
+        malformedReplies = try container.decodeIfPresent(Int.self, forKey: .malformedReplies) ?? 0
         lostEvents = try container.decodeIfPresent(Int.self, forKey: .lostEvents) ?? 0
     }
 }

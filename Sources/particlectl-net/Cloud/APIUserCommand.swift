@@ -45,3 +45,13 @@ func printAPIUser(_ credentials: APIUserCredentials, scopes: [String], json: Boo
         Terminal.writeError("particlectl: API user \(credentials.username); this token is shown once and never expires")
     }
 }
+
+/// The library's scope check, naming this command's option when none was given.
+func validateScopes(_ scopes: [String]) throws {
+    do {
+        try TeamAPI.validate(scopes: scopes)
+    } catch var missing as MissingCloudInput {
+        missing.advice = "--scope"
+        throw missing
+    }
+}

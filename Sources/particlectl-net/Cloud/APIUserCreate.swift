@@ -19,7 +19,7 @@ struct APIUserCreate: AsyncParsableCommand {
     @OptionGroup var cloud: CloudOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { try TeamAPI.validate(scopes: scope) }
+    func validate() throws { try validateScopes(scope) }
 
     func run() async throws {
         let created = try await CloudSession(cloud).run { client in

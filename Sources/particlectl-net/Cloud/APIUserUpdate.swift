@@ -20,7 +20,7 @@ struct APIUserUpdate: AsyncParsableCommand {
     @OptionGroup var cloud: CloudOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { try TeamAPI.validate(scopes: scope) }
+    func validate() throws { try validateScopes(scope) }
 
     func run() async throws {
         let updated = try await CloudSession(cloud).run { client in

@@ -40,7 +40,13 @@ struct CloudImport: AsyncParsableCommand {
 
     func run() async throws {
         let list = try ids()
-        let reply = try await CloudSession(cloud).run { client in try await client.devices(product: product).importDevices(list) }
+        let reply: ImportReply
+        do {
+            reply = try await CloudSession(cloud).run { client in try await client.devices(product: product).importDevices(list) }
+        } catch var missing as MissingCloudInput {
+            missing.advice = "--product"
+            throw missing
+        }
         if output.json { printJSON(reply) } else {
             var text = "Imported \(reply.updated) of \(list.count) devices into product \(product)."
             if let invalid = reply.invalidDeviceIDs, !invalid.isEmpty { text += " Invalid: \(invalid.joined(separator: ", "))." }

@@ -28,7 +28,13 @@ struct CloudSession {
         if options.tokenStdin && (stdinToken ?? "").isEmpty {
             throw UserError(.usage, "--token-stdin given but stdin held no token")
         }
-        let found = try TokenLookup(stdinToken: stdinToken, config: config).require()
+        let found: ResolvedToken
+        do {
+            found = try TokenLookup(stdinToken: stdinToken, config: config).require()
+        } catch var missing as MissingCloudInput {
+            missing.advice = "run `particlectl login`, set PARTICLE_AUTH, or pipe one with --token-stdin"
+            throw missing
+        }
         if found.origin == .config, let expiry = try? config.load()?.accessTokenExpiresAt,
            let date = Self.parseDate(expiry), date < Date() {
             throw UserError(.authentication, "the stored access token expired on \(expiry); run `particlectl login`")
@@ -65,13 +71,30 @@ struct CloudSession {
         do {
             return try await body()
         } catch let error as CloudError {
-            throw error.attributed(to: token.origin)
+            throw error.attributed(to: token.origin).inCommandLineWords
         }
     }
 
     /// Runs `body` with a client that has no token (login, client credentials).
     func runAnonymous<T: Sendable>(_ body: (CloudClient) async throws -> T) async throws -> T {
-        try await CloudClient.with(configuration(token: nil), body)
+        do {
+            return try await CloudClient.with(configuration(token: nil), body)
+        } catch let error as CloudError {
+            throw error.inCommandLineWords
+        }
+    }
+}
+
+extension CloudError {
+    /// The library's advice said with this tool's options (`check --api-url / PARTICLE_API_URL`, `pass --otp`).
+    var inCommandLineWords: CloudError {
+        advised { advice in
+            switch advice {
+            case .checkAPIURL: "check --api-url"
+            case .checkAPIURLAndNetwork: "check --api-url / PARTICLE_API_URL and the network"
+            case .oneTimePassword: "pass --otp or answer the prompt"
+            }
+        }
     }
 }
 
