@@ -13,7 +13,7 @@ FISHDIR     = $(PREFIX)/share/fish/vendor_completions.d
 APT_PKGS   := pkg-config libsqlite3-dev libudev-dev umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo bench fuzz install install-files install-udev-rules embed-firmware clean
+.PHONY: all deps build release test demo demo-station bench fuzz install install-files install-udev-rules embed-firmware clean
 
 all: build
 
@@ -45,12 +45,17 @@ test: deps
 demo: build
 	@bash scripts/demo.sh
 
+# The factory station on 8 simulated devices (one faulty), then its report.
+demo-station: build
+	@bash scripts/demo-station.sh
+
 # The serial bench measures the front exactly as `make install` installs it (installed into a scratch DESTDIR).
 bench: build release
 	@bash bench/provision/run.sh
 	@rm -rf .build/bench-install && $(MAKE) -s install-files BUILD_DIR=.build/release DESTDIR=$(CURDIR)/.build/bench-install
 	@bash bench/serial/run.sh .build/bench-install$(BINDIR)/particlectl
 	@bash bench/softap/run.sh
+	@python3 bench/station/run.py .build/release
 
 fuzz: deps
 	@bash fuzz/serial/run.sh $(FUZZ_SECONDS)

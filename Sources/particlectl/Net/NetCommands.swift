@@ -16,7 +16,7 @@ extension NetPassthrough {
 /// The network commands, in the order `particlectl --help` lists them.
 enum NetCommands {
     static let all: [any ParsableCommand.Type] = [
-        ProvisionCommand.self, FirmwareCommand.self, CloudCommand.self, LoginCommand.self, LogoutCommand.self,
+        ProvisionCommand.self, StationCommand.self, FirmwareCommand.self, CloudCommand.self, LoginCommand.self, LogoutCommand.self,
         WhoamiCommand.self, TokenCommand.self, APIUserCommand.self, CustomerCommand.self, CustomersCommand.self,
         SoftAPCommand.self,
     ]
@@ -27,6 +27,12 @@ enum NetCommands {
 struct ProvisionCommand: NetPassthrough {
     static let configuration = CommandConfiguration(commandName: "provision",
         abstract: "Provision a device end to end: identify, claim code, Wi-Fi, online, owner, optionally firmware.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+}
+
+struct StationCommand: NetPassthrough {
+    static let configuration = CommandConfiguration(commandName: "station",
+        abstract: "Factory station: provision every device on a hub concurrently, with a crash-safe ledger.")
     @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
 }
 

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import ParticleCloud
+import ParticleCore
+import ParticleLedger
+import ParticleProvisioning
+import ParticleStation
+import ParticleCLISupport
+
+/// `particlectl station run`: the factory station.
+struct StationRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Provision every device plugged into the hub, concurrently, recording each step in the ledger.",
+        discussion: """
+            Devices come from USB hot-plug (those already attached first), each in a slot named by its USB path \
+            (1-1.3 = hub port 3 on the hub at port 1), or from fixed --port nodes. Each slot runs provision's steps \
+            (identify → check-cloud → [import] → claim-code → configure → connect → wait-online → verify-owner → \
+            [rename] → [flash]) and the profile's acceptance checks; every step is committed to the ledger before \
+            the next starts. A device the ledger has as provisioned under the same profile is skipped (unless \
+            --reprovision); one interrupted (unplugged, killed station) resumes where it stopped when seen again, \
+            with the name it was given. Runs until --count devices finished, or SIGINT/SIGTERM (devices in flight \
+            are recorded as interrupted). Profile keys come from --profile FILE (see `station init`) and the flags \
+            below, which override the file. The Wi-Fi password: the profile's password_env variable, \
+            --password-stdin, --password-file (mode 0600), or a prompt on a terminal. JSON: one event per line \
+            {"time", "slot", "port", "device_id", "step", "outcome", "seconds", "detail", "error"}, the last with \
+            step "station", outcome "finished". Exit 0: every device taken was provisioned or skipped; 1: some \
+            failed or were interrupted (`station report --status failed`); 6: the ledger could not be written.
+            """
+    )
+
+    @OptionGroup var profileOptions: StationProfileOptions
+
+    @Option(help: "The ledger: an SQLite file, created if missing.")
+    var ledger: String = Ledger.defaultPath
+    @Option(help: "This station's name in the ledger (default: the host name).")
+    var station: String?
+    @Option(name: .customLong("operator"), help: "Who runs the station, recorded with every device.")
+    var operatorName: String?
+    @Option(help: "The production lot, recorded with every device.")
+    var lot: String?
+    @Option(name: .customLong("port"), help: "A fixed serial port to take devices from, instead of USB hot-plug (repeatable).")
+    var ports: [String] = []
+    @Option(help: "Devices provisioned at once (1–256).")
+    var concurrency: Int = 16
+    @Option(help: "Stop after this many devices finished (provisioned, failed, interrupted or skipped).")
+    var count: Int?
+    @Flag(help: "Provision again devices the ledger has as provisioned under this profile.")
+    var reprovision = false
+
+    @OptionGroup var secret: ClientSecretOptions
+    @OptionGroup var cloud: CloudOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1–256") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        for port in ports where port.isEmpty { throw ValidationError("--port needs a path") }
+        if Set(ports).count != ports.count { throw ValidationError("--port lists the same port twice") }
+    }
+
+    func run() async throws {
+        let profile = try profileOptions.profile()
+        let input = StandardInput()
+        let session = CloudSession(cloud, input: input)
+        let token = try session.token()
+        // stdin lines, in order: the token (--token-stdin, read above), the Wi-Fi password, the client secret.
+        let password = try profileOptions.wifiPassword(for: profile, input: input,
+                                                       environment: ProcessInfo.processInfo.environment)
+        let clientSecret = profile.owner == .customer ? try secret.secret(input) : nil
+
+        // The ledger before anything else: a station that cannot record does not start.
+        let book = try await Ledger(path: ledger)
+        let configuration = StationConfiguration(
+            profile: profile, station: station ?? StationConfiguration.hostName, operatorName: operatorName, lot: lot,
+            ports: ports, concurrency: concurrency, count: count, reprovision: reprovision, wifiPassword: password)
+        let printer = StationPrinter(json: output.json)
+
+        let summary = try await session.attributingRejection(to: token) {
+            try await CloudClient.with(session.configuration(token: token.token)) { client in
+                // The token is checked once, before the first device is touched.
+                _ = try await client.tokens.user()
+                var customerCloud: CloudClient?
+                if profile.owner == .customer, let customer = profile.customer, let clientID = profile.clientID,
+                   let clientSecret {
+                    let reply = try await client.tokens.clientCredentials(clientID: clientID, secret: clientSecret,
+                                                                          customer: customer)
+                    customerCloud = CloudClient(session.configuration(token: reply.accessToken))
+                }
+                let station = Station(configuration: configuration, cloud: client, customerCloud: customerCloud,
+                                      ledger: book)
+                let running = Task { try await station.run { printer.show($0) } }
+                let interrupts = InterruptWatch { running.cancel() }
+                defer { interrupts.stop() }
+                let result = await running.result
+                await customerCloud?.shutdown()
+                return try result.get()
+            }
+        }
+        if !output.json { Terminal.write(printer.summary(summary, ledger: ledger)) }
+        if let problem = summary.ledgerError {
+            throw UserError(.io, "the ledger \(ledger) could not be written (\(problem)); the station took no new device — free space or fix permissions, then run it again (devices in flight resume)")
+        }
+        if summary.failed + summary.interrupted > 0 {
+            Terminal.writeError("particlectl: \(summary.failed) failed and \(summary.interrupted) interrupted of \(summary.finished) device(s); see `particlectl station report --ledger \(ledger) --status failed`")
+            throw ExitCode(ExitStatus.remoteError.rawValue)
+        }
+    }
+}
+
+/// Station events on the terminal (one line per event that ends something) or as JSON lines (every event).
+struct StationPrinter: Sendable {
+    let json: Bool
+
+    func show(_ event: StationEvent) {
+        if json {
+            Terminal.write(JSONOutput.line(event))
+        } else if let line = Self.line(event) {
+            Terminal.write(line)
+        }
+    }
+
+    /// `[1-1.3] e00fce68… wait-online done 3.2 s online (spark/status event)`; nil for step starts.
+    static func line(_ event: StationEvent) -> String? {
+        if event.outcome == .started && event.step != "identify" { return nil }
+        var parts: [String] = []
+        parts.append(event.slot.map { "[\($0)]" } ?? "[station]")
+        if let id = event.deviceID { parts.append(id) }
+        parts.append(event.step)
+        parts.append(event.outcome.rawValue)
+        if let seconds = event.seconds, event.outcome != .started { parts.append(String(format: "%.1f s", seconds)) }
+        if let detail = event.detail { parts.append(UntrustedText.escaped(detail)) }
+        if let error = event.error { parts.append("— \(UntrustedText.escaped(error))") }
+        return parts.joined(separator: " ")
+    }
+
+    func summary(_ summary: StationSummary, ledger: String) -> String {
+        var text = "\(summary.finished) device(s) in \(String(format: "%.1f", summary.seconds)) s: \(summary.provisioned) provisioned, \(summary.failed) failed, \(summary.interrupted) interrupted, \(summary.skipped) skipped"
+        if summary.recovered > 0 { text += " (\(summary.recovered) interrupted attempt(s) of an earlier run recovered)" }
+        text += "\nledger: \(ledger) — `particlectl station report --ledger \(ledger)`"
+        return text
+    }
+}
