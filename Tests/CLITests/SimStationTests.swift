@@ -213,8 +213,8 @@ struct SimStationTests {
         ], stdin: control, timeout: 40)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdoutLines == [
-            #"{"event":"add","mode":"normal","platform":"argon","platform_id":12,"port":"/dev/ttyACM0","product_id":"c00c","serial_number":"\#(first.device_id)","vendor_id":"2b04"}"#,
-            #"{"event":"add","mode":"normal","platform":"argon","platform_id":12,"port":"/dev/ttyACM1","product_id":"c00c","serial_number":"\#(second.device_id)","vendor_id":"2b04"}"#,
+            #"{"event":"add","mode":"normal","platform":"argon","platform_id":12,"port":"/dev/ttyACM0","product_id":"c00c","serial_number":"\#(first.device_id)","usb_path":"1-1.3","vendor_id":"2b04"}"#,
+            #"{"event":"add","mode":"normal","platform":"argon","platform_id":12,"port":"/dev/ttyACM1","product_id":"c00c","serial_number":"\#(second.device_id)","usb_path":"1-1.4","vendor_id":"2b04"}"#,
         ])
         let usb = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1"
         #expect(result.stderr.contains("umockdev-station: added ttyACM0 usb 1-1.3 2b04:c00c serial \(first.device_id) pty \(first.port) syspath \(usb)/1-1.3/1-1.3:1.0/tty/ttyACM0\n"))
