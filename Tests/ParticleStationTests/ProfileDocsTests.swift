@@ -2,12 +2,12 @@ import Foundation
 import ParticleStation
 import Testing
 
-/// docs/station-profile.md (the README's profile reference) names every key and every flag the reader knows.
+/// The README (its profile reference) names every key and every flag the reader knows.
 @Suite struct ProfileDocsTests {
     @Test func theReferenceNamesEveryKeyAndFlag() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("docs/station-profile.md"), encoding: .utf8)
+        let text = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
         for key in ProfileSchema.keys where key.path.contains(".") || key.path.contains("[") || key.flag != nil {
             #expect(text.contains("`\(key.path)`"), "key \(key.path)")
             if let flag = key.flag { #expect(text.contains("`\(flag)`"), "flag \(flag)") }
