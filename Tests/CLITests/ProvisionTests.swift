@@ -219,7 +219,7 @@ struct ProvisionTests {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         let collected = OutputCollector()
-        errors.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, to: .err) }
+        collected.collect(errors.fileHandleForReading, to: .err)
         try process.run()
         input.fileHandleForWriting.write(Data("not the password\n".utf8))
         try? input.fileHandleForWriting.close()
@@ -230,7 +230,6 @@ struct ProvisionTests {
         while process.isRunning, Date() < stop { usleep(20_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        errors.fileHandleForReading.readabilityHandler = nil
         collected.append(errors.fileHandleForReading.readDataToEndOfFile(), to: .err)
         let stderr = collected.contents.1
         #expect(process.terminationStatus == 143, "stderr: \(stderr)")

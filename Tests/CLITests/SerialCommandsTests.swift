@@ -227,8 +227,8 @@ struct SerialCommandsTests {
         monitor.standardOutput = out
         monitor.standardError = err
         let collected = OutputCollector()
-        out.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, to: .out) }
-        err.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, to: .err) }
+        collected.collect(out.fileHandleForReading, to: .out)
+        collected.collect(err.fileHandleForReading, to: .err)
         try monitor.run()
         let deadline = Date().addingTimeInterval(15)
         while !collected.contents.0.contains("app: loop"), monitor.isRunning, Date() < deadline { usleep(20_000) }

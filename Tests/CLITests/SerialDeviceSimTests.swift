@@ -16,8 +16,8 @@ final class SimulatedDeviceProcess: @unchecked Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         let collector = output
-        outPipe.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .out) }
-        errPipe.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .err) }
+        collector.collect(outPipe.fileHandleForReading, to: .out)
+        collector.collect(errPipe.fileHandleForReading, to: .err)
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while true {

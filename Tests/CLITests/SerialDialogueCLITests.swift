@@ -33,8 +33,8 @@ struct SerialDialogueCLITests {
         process.standardOutput = out
         process.standardError = err
         let output = OutputCollector()
-        out.fileHandleForReading.readabilityHandler = { output.append($0.availableData, to: .out) }
-        err.fileHandleForReading.readabilityHandler = { output.append($0.availableData, to: .err) }
+        output.collect(out.fileHandleForReading, to: .out)
+        output.collect(err.fileHandleForReading, to: .err)
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         input.fileHandleForWriting.write(Data("correct horse\n".utf8))

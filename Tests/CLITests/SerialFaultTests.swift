@@ -80,7 +80,7 @@ struct SerialFaultTests {
         let pipe = Pipe()
         holder.standardOutput = pipe
         let seen = OutputCollector()
-        pipe.fileHandleForReading.readabilityHandler = { seen.append($0.availableData, to: .out) }
+        seen.collect(pipe.fileHandleForReading, to: .out)
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         let deadline = Date().addingTimeInterval(15)

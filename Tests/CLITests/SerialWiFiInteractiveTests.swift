@@ -20,8 +20,8 @@ final class TerminalSession {
         process.standardOutput = out
         process.standardError = err
         let output = output
-        out.fileHandleForReading.readabilityHandler = { output.append($0.availableData, to: .out) }
-        err.fileHandleForReading.readabilityHandler = { output.append($0.availableData, to: .err) }
+        output.collect(out.fileHandleForReading, to: .out)
+        output.collect(err.fileHandleForReading, to: .err)
         try process.run()
     }
 

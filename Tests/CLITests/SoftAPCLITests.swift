@@ -18,8 +18,8 @@ final class SoftAPSimProcess {
         process.standardOutput = out
         process.standardError = err
         let collector = collector
-        out.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .out) }
-        err.fileHandleForReading.readabilityHandler = { collector.append($0.availableData, to: .err) }
+        collector.collect(out.fileHandleForReading, to: .out)
+        collector.collect(err.fileHandleForReading, to: .err)
         try process.run()
         // The first three lines say where it listens; wait for them, with a deadline.
         let deadline = Date().addingTimeInterval(15)

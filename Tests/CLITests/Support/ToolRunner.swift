@@ -258,3 +258,23 @@ actor ProcessSlots {
         }
     }
 }
+
+extension OutputCollector {
+    /// Reads `handle` to end of file on a thread of its own, appending to `stream` (an empty append at the end, as
+    /// a readability handler would). Replaces FileHandle readability handlers, whose dispatch sources crashed
+    /// libdispatch (`_dispatch_event_loop_drain`) with many processes at once.
+    func collect(_ handle: FileHandle, to stream: Stream) {
+        let descriptor = handle.fileDescriptor
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count > 0 { append(Data(buffer[0..<count]), to: stream); continue }
+                if count < 0 && errno == EINTR { continue }
+                append(Data(), to: stream)
+                return
+            }
+        }
+        thread.start()
+    }
+}
