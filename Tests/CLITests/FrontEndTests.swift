@@ -7,7 +7,7 @@ import Testing
 /// front handing over only to siblings of its own release, installed beside it.
 @Suite("front end: help, completions, version, siblings")
 struct FrontEndTests {
-    static let netCommands = ["provision", "firmware", "cloud", "login", "logout", "whoami", "token", "api-user",
+    static let netCommands = ["provision", "station", "firmware", "cloud", "login", "logout", "whoami", "token", "api-user",
                               "customer", "customers", "softap"]
 
     @Test func helpOfEveryNetworkCommandIsTheNetExecutablesOwnHelp() async throws {
