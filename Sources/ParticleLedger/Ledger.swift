@@ -76,6 +76,14 @@ public final class Ledger: Sendable {
             for row in stale {
                 guard let deviceID: String = row["device_id"] else { continue }
                 let attemptID: Int64 = row["id"]
+                // Stopped before doing anything to the device (only identified, e.g. between recognising a provisioned
+                // device and recording the skip): the device goes back to what it was, as a skip would have left it,
+                // so a device provisioned earlier is still recognised on sight.
+                if try Self.onlyIdentified(db, attemptID),
+                   let before = try Self.deviceBefore(db, attemptID) {
+                    try Self.restore(db, deviceID: deviceID, attempt: attemptID, to: before)
+                    continue
+                }
                 try db.execute(sql: """
                     UPDATE devices SET status = 'interrupted', last_error = ?
                     WHERE device_id = ? AND status = 'in_progress' AND last_attempt = ?
@@ -182,14 +190,8 @@ public final class Ledger: Sendable {
             let deviceID: String = row["device_id"]
             switch status {
             case .skipped:
-                let beforeJSON: String? = row["device_before"]
-                if let beforeJSON, let before = try? JSONDecoder().decode(LedgerDevice.self, from: Data(beforeJSON.utf8)) {
-                    try db.execute(sql: """
-                        UPDATE devices SET status = ?, profile = ?, station = ?, slot = ?, operator = ?, lot = ?,
-                            last_attempt = ?
-                        WHERE device_id = ?
-                        """, arguments: [before.status.rawValue, before.profile, before.station, before.slot,
-                                         before.operatorName, before.lot, before.lastAttempt, deviceID])
+                if let before = try Self.deviceBefore(db, attempt) {
+                    try Self.restore(db, deviceID: deviceID, attempt: attempt, to: before)
                 } else {
                     // Skipped at first sight: nothing to go back to; it was not provisioned here.
                     try db.execute(sql: "UPDATE devices SET status = 'interrupted' WHERE device_id = ?",
@@ -311,6 +313,29 @@ public final class Ledger: Sendable {
         } catch {
             throw LedgerError.from(error, path: path, doing: action)
         }
+    }
+
+    /// The device's row as it was before `attempt` attached it (nil at first sight).
+    private static func deviceBefore(_ db: Database, _ attempt: Int64) throws -> LedgerDevice? {
+        guard let json = try String.fetchOne(db, sql: "SELECT device_before FROM attempts WHERE id = ?",
+                                             arguments: [attempt]) else { return nil }
+        return try? JSONDecoder().decode(LedgerDevice.self, from: Data(json.utf8))
+    }
+
+    /// Whether `attempt` recorded nothing beyond identifying the device.
+    private static func onlyIdentified(_ db: Database, _ attempt: Int64) throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM steps WHERE attempt_id = ? AND step <> 'identify'",
+                         arguments: [attempt]) == 0
+    }
+
+    /// Puts the device's row back as it was before `attempt` (identity columns keep what was learnt), unless a later
+    /// attempt owns it now.
+    private static func restore(_ db: Database, deviceID: String, attempt: Int64, to before: LedgerDevice) throws {
+        try db.execute(sql: """
+            UPDATE devices SET status = ?, profile = ?, station = ?, slot = ?, operator = ?, lot = ?, last_attempt = ?
+            WHERE device_id = ? AND last_attempt = ?
+            """, arguments: [before.status.rawValue, before.profile, before.station, before.slot,
+                             before.operatorName, before.lot, before.lastAttempt, deviceID, attempt])
     }
 
     private static func unknownDevice(_ deviceID: String, path: String) -> LedgerError {

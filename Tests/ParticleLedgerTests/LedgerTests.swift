@@ -344,6 +344,41 @@ struct LedgerRecordingTests {
         #expect(try await restarted.recoverInterrupted(station: "line-3") == 0)
     }
 
+    @Test("a crash after recognising a provisioned device, before recording the skip, leaves it provisioned")
+    func crashBeforeSkip() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("station.sqlite")
+        do {
+            let crashed = try await Ledger(path: path)
+            let first = try await crashed.beginAttempt(start)
+            _ = try await crashed.attach(attempt: first, identity: argon)
+            try await crashed.recordStep(attempt: first, StepRecord(step: "identify", outcome: "done", seconds: 0.1))
+            try await crashed.recordStep(attempt: first, StepRecord(step: "configure", outcome: "done", seconds: 1))
+            try await crashed.finish(attempt: first, status: .provisioned, failedStep: nil, error: nil)
+            // Seen again in another slot: identified, then the station dies before it records the skip.
+            let second = try await crashed.beginAttempt(AttemptStart(station: "line-3", slot: "1-1.4", profile: "fp-a"))
+            _ = try await crashed.attach(attempt: second, identity: argon)
+            try await crashed.recordStep(attempt: second, StepRecord(step: "identify", outcome: "done", seconds: 0.1))
+            // And a device that did get a step done in the crashed run is interrupted, not restored.
+            let third = try await crashed.beginAttempt(AttemptStart(station: "line-3", slot: "1-1.5", profile: "fp-a"))
+            let boron = DeviceIdentity(deviceID: "e00fce68aaaaaaaaaaaaaaaa", platform: "boron")
+            _ = try await crashed.attach(attempt: third, identity: boron)
+            try await crashed.finish(attempt: third, status: .failed, failedStep: "configure", error: "no")
+            let fourth = try await crashed.beginAttempt(AttemptStart(station: "line-3", slot: "1-1.5", profile: "fp-a"))
+            _ = try await crashed.attach(attempt: fourth, identity: boron)
+            try await crashed.recordStep(attempt: fourth, StepRecord(step: "identify", outcome: "done", seconds: 0.1))
+            try await crashed.recordStep(attempt: fourth, StepRecord(step: "configure", outcome: "done", seconds: 1))
+        }
+        let restarted = try await Ledger(path: path)
+        #expect(try await restarted.recoverInterrupted(station: "line-3") == 2)
+        let device = try await restarted.device(argon.deviceID)
+        #expect(device?.status == .provisioned)
+        #expect(device?.slot == "1-1.3")
+        #expect(device?.lastAttempt == 1)
+        #expect(try await restarted.record(attempt: 2).attempt.status == .interrupted)
+        #expect(try await restarted.device("e00fce68aaaaaaaaaaaaaaaa")?.status == .interrupted)
+    }
+
     @Test("a writer killed with SIGKILL loses nothing it committed")
     func sigkill() async throws {
         let folder = try TemporaryFolder()
