@@ -228,6 +228,36 @@ struct StationTests {
         #expect(results.count == 4 && results.values.allSatisfy { $0["outcome"] as? String == "provisioned" })
     }
 
+    @Test func aCloud5xxDuringClaimCodesFailsThoseSlotsWithTheReasonAndARerunFinishesThem() async throws {
+        let world = try await StationWorldFixture(devices: 4)
+        try world.setFaults(#"{"server_errors": 2, "server_error_status": 503, "server_error_path": "/v1/device_claims"}"#)
+        let run = try await world.particlectl(world.stationArguments(["--count", "4", "--retries", "0", "--json"]))
+        #expect(run.status == 1, "stderr: \(run.stderr)")
+        let events = try StationEvents(run.stdout)
+        let failed = events.results.values.filter { $0["outcome"] as? String == "failed" }
+        #expect(failed.count == 2, "stdout: \(run.stdout)")
+        for result in failed {
+            #expect(result["detail"] as? String == "at claim-code")
+            #expect((result["error"] as? String ?? "").contains("503"), "\(result)")
+        }
+        #expect(events.results.values.filter { $0["outcome"] as? String == "provisioned" }.count == 2)
+        #expect(run.stderr.contains("2 failed and 0 interrupted of 4 device(s)"))
+        let before = try await reportDevices(world)
+        #expect(before.filter { $0["status"] as? String == "failed" }.count == 2)
+        #expect(before.filter { $0["status"] as? String == "failed" }.allSatisfy {
+            ($0["last_error"] as? String ?? "").contains("503")
+        })
+
+        // The cloud is back: a rerun provisions the two that failed and skips the two that are done.
+        let rerun = try await world.particlectl(world.stationArguments(["--count", "4", "--json"]))
+        #expect(rerun.status == 0, "stderr: \(rerun.stderr)")
+        let outcomes = try StationEvents(rerun.stdout).results.values.compactMap { $0["outcome"] as? String }
+        #expect(outcomes.sorted() == ["provisioned", "provisioned", "skipped", "skipped"])
+        let after = try await reportDevices(world)
+        #expect(after.count == 4 && after.allSatisfy { $0["status"] as? String == "provisioned" })
+        #expect(Set(after.compactMap { $0["name"] as? String }) == ["widget-001", "widget-002", "widget-003", "widget-004"])
+    }
+
     @Test func oneEventStreamForTheWholeStation() async throws {
         let world = try await StationWorldFixture(devices: 4)
         let run = try await world.particlectl(world.stationArguments(["--count", "4", "--json"]))

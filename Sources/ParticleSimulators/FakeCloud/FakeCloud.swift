@@ -47,7 +47,8 @@ public actor FakeCloud {
                 rateLimitedUntil = Date().addingTimeInterval(Double(faults.rateLimitWindowMilliseconds) / 1000)
             }
             reply = .text(429, "Too Many Requests", headers: faults.retryAfter.map { ["Retry-After": String($0)] } ?? [:])
-        } else if faults.serverErrors > 0 {
+        } else if faults.serverErrors > 0,
+                  faults.serverErrorPath.map({ request.path.hasPrefix($0) }) ?? true {
             faults.serverErrors -= 1
             reply = .text(faults.serverErrorStatus, "Service Unavailable")
         } else if faults.streamErrors > 0, request.method == "GET", segments.contains("events") {

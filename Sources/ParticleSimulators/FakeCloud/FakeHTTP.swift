@@ -146,6 +146,8 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
     /// The next N API requests answer `serverErrorStatus` (a 5xx burst).
     public var serverErrors: Int = 0
     public var serverErrorStatus: Int = 503
+    /// When set, the 5xx burst hits only requests whose path starts with it (e.g. `/v1/device_claims`: claim codes).
+    public var serverErrorPath: String?
     /// The next N API requests answer 429 with a plain-text body (a rate-limit burst).
     public var rateLimits: Int = 0
     /// `Retry-After` seconds sent with 429 replies; nil = no header.
@@ -177,6 +179,7 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         case latencyMilliseconds = "latency_ms"
         case serverErrors = "server_errors"
         case serverErrorStatus = "server_error_status"
+        case serverErrorPath = "server_error_path"
         case rateLimits = "rate_limits"
         case retryAfter = "retry_after"
         case rateLimitWindowMilliseconds = "rate_limit_window_ms"
@@ -193,6 +196,7 @@ public struct FakeCloudFaults: Codable, Sendable, Equatable {
         latencyMilliseconds = try container.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
         serverErrors = try container.decodeIfPresent(Int.self, forKey: .serverErrors) ?? 0
         serverErrorStatus = try container.decodeIfPresent(Int.self, forKey: .serverErrorStatus) ?? 503
+        serverErrorPath = try container.decodeIfPresent(String.self, forKey: .serverErrorPath)
         rateLimits = try container.decodeIfPresent(Int.self, forKey: .rateLimits) ?? 0
         retryAfter = try container.decodeIfPresent(Int.self, forKey: .retryAfter)
         rateLimitWindowMilliseconds = try container.decodeIfPresent(Int.self, forKey: .rateLimitWindowMilliseconds) ?? 0
