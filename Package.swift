@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "ParticleLedgerTests", dependencies: ["ParticleLedger", "ParticleCore"]),
         .testTarget(name: "ParticleStationTests", dependencies: [
             "ParticleStation", "ParticleLedger", "ParticleProvisioning", "ParticleSimulators", "ParticleCloud",
-            "ParticleSerial", "ParticleCore",
+            "ParticleSerial", "ParticleCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-net", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
     ],
