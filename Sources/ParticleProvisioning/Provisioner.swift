@@ -138,6 +138,10 @@ public struct Provisioner: Sendable {
     /// Called with each step's report when the step ends, before the next step starts (a ledger commits it here). A
     /// throw fails the run at that step.
     public var stepFinished: (@Sendable (StepReport) async throws -> Void)?
+    /// The device as the caller identified it over this same link just before (a station recognises a device
+    /// before it provisions it): the identify step reports it instead of asking the device again. Leave nil when
+    /// the device may have changed since (a retry after a failure).
+    public var identified: DeviceSummary?
 
     /// A device over a local link (serial, SoftAP) in listening mode, or one that this run puts back into it.
     public init(cloud: CloudClient, link: any DeviceLink, plan: ProvisioningPlan) {
@@ -197,7 +201,11 @@ public struct Provisioner: Sendable {
             try await validate(link: link)
         }
         let progress = run.progress
+        let identified = self.identified
         let device = try await run.step(.identify) { () -> (DeviceSummary, StepReport.Outcome, String) in
+            if let identified {
+                return (identified, .done, "\(identified.id) over \(link.name), identified just before\(Self.describe(identified))")
+            }
             do {
                 let summary = try await link.identify()
                 return (summary, .done, "\(summary.id) over \(link.name)\(Self.describe(summary))")

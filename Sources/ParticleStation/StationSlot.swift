@@ -112,6 +112,7 @@ struct StationSlot: Sendable {
         // Provision, retrying what a rerun can cure: a rerun skips what is done, so a retry resumes at the step.
         var provisioner = Provisioner(cloud: context.cloud, link: link, plan: plan(name: name))
         provisioner.statusStream = context.statusStream
+        provisioner.identified = device  // the first try: just identified above; a retry asks again
         let slot = self
         provisioner.stepFinished = { report in
             // The pre-step above identified the device already; the provisioner's own identify is a quick repeat.
@@ -144,6 +145,7 @@ struct StationSlot: Sendable {
                 if !error.isInterrupted, triesLeft > 0, !Task.isCancelled,
                    error.resume == .rerun || error.resume == .rerunReentersListeningMode {
                     triesLeft -= 1
+                    provisioner.identified = nil
                     emit(error.step.rawValue, .retrying, deviceID: device.id, error: error.cause)
                     continue
                 }

@@ -77,6 +77,19 @@ struct ProvisionerTests {
         }
     }
 
+    @Test func aDeviceIdentifiedJustBeforeIsNotAskedAgain() async throws {
+        try await withCloud { cloud, client in
+            let link = ScriptedLink(cloud: cloud)
+            var provisioner = provisioner(client, link, plan(name: nil))
+            provisioner.identified = link.device
+            let summary = try await provisioner.run { _ in }
+            #expect(summary.deviceID == link.device.id)
+            #expect(summary.serialNumber == "SIMARGON00001")
+            #expect(summary.steps.first { $0.step == .identify }?.detail.contains("identified just before") == true)
+            #expect(link.recorded == ["claim-code", "wifi", "connect"])
+        }
+    }
+
     @Test(arguments: [
         ("bad name!", nil, "correct horse battery", nil),
         (nil, "no-such-product", "correct horse battery", nil),
