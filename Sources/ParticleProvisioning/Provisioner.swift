@@ -11,6 +11,17 @@ public enum ClaimOwner: Sendable {
     case user
     /// A product customer: `customerCloud` holds the customer's token; `email` is the expected owner.
     case customer(email: String, customerCloud: CloudClient)
+    /// The product itself (`ProvisioningPlan.product`): the device is imported into the product and left unclaimed
+    /// (a product device needs no claim code to connect); it is verified as a member of the product.
+    case product
+
+    /// Whether the run imports the device into the plan's product (the customer's product imports it itself).
+    var importsIntoProduct: Bool {
+        switch self {
+        case .user, .product: true
+        case .customer: false
+        }
+    }
 }
 
 /// The provisioning order a bench technician gives.
@@ -165,7 +176,7 @@ public struct Provisioner: Sendable {
             ? [.validate, .checkCloud, .waitOnline, .verifyOwner]
             : [.validate, .identify, .checkCloud]
         if link != nil {
-            if plan.product != nil, case .user = plan.owner { steps.append(.importToProduct) }
+            if plan.product != nil, plan.owner.importsIntoProduct { steps.append(.importToProduct) }
             steps += [.claimCode, .configure, .connect, .waitOnline, .verifyOwner]
         }
         if plan.name != nil { steps.append(.rename) }
@@ -227,15 +238,15 @@ public struct Provisioner: Sendable {
                 throw ProvisioningPlanError(.nameTaken(name: name, deviceID: holder))
             }
             guard let info = try await ownedDeviceInfo(reference) else {
-                return (nil, .done, "not claimed by \(expectedOwner ?? "you") yet")
+                return (nil, .done, "not \(held(by: expectedOwner)) yet")
             }
-            return (info, .done, "claimed by \(expectedOwner ?? "you")\(info.isOnline ? "" : ", offline")")
+            return (info, .done, "\(held(by: expectedOwner))\(info.isOnline ? "" : ", offline")")
         }
         // It answered over the link, so it is in listening mode, whatever the cloud last saw: a claimed device that
         // was online keeps its claim and its Wi-Fi credentials, and only needs to leave listening mode.
         let keepsCredentials = found?.isOnline == true
 
-        if let product = plan.product, case .user = plan.owner {
+        if let product = plan.product, plan.owner.importsIntoProduct {
             try await run.step(.importToProduct) { () -> ((), StepReport.Outcome, String) in
                 if (try? await cloud.devices(product: product).info(reference)) != nil {
                     return ((), .skipped, "already in product \(product)")
@@ -248,24 +259,32 @@ public struct Provisioner: Sendable {
         var subscription: StatusFeed?
         defer { subscription?.cancel() }
         if keepsCredentials {
-            try await run.skip(.claimCode, "already claimed by \(expectedOwner ?? "you")")
+            try await run.skip(.claimCode, "already \(held(by: expectedOwner))")
             try await run.skip(.configure, "keeps the Wi-Fi credentials it was online with")
             subscription = await subscribeToStatus(device.id)
         } else {
             guard let wifi = plan.wifi else {
                 throw StepFailure(step: .claimCode, error: ProvisioningPlanError(.noWiFi))
             }
-            let (code, settings) = try await run.step(.claimCode) { () -> ((String, WiFiSettings), StepReport.Outcome, String) in
-                let settings = try completed(wifi, device: device)
-                let claim = try await claimCodeAPI().claimCode()
-                return ((claim.claimCode, settings), .done, "received (\(claim.claimCode.count) characters)")
+            let code: String?
+            let settings: WiFiSettings
+            if case .product = plan.owner {
+                settings = try completed(wifi, device: device)
+                code = nil
+                try await run.skip(.claimCode, "a product device needs no claim code")
+            } else {
+                (code, settings) = try await run.step(.claimCode) { () -> ((String?, WiFiSettings), StepReport.Outcome, String) in
+                    let settings = try completed(wifi, device: device)
+                    let claim = try await claimCodeAPI().claimCode()
+                    return ((claim.claimCode, settings), .done, "received (\(claim.claimCode.count) characters)")
+                }
             }
             // Listen before the credentials are written: the device may connect as soon as it has them.
             subscription = await subscribeToStatus(device.id)
             try await run.step(.configure) { () -> ((), StepReport.Outcome, String) in
-                try await link.setClaimCode(code)
+                if let code { try await link.setClaimCode(code) }
                 try await link.configureWiFi(settings)
-                return ((), .done, "claim code and Wi-Fi '\(settings.ssid)' stored")
+                return ((), .done, "\(code == nil ? "" : "claim code and ")Wi-Fi '\(settings.ssid)' stored")
             }
         }
         try await run.step(.connect) { () -> ((), StepReport.Outcome, String) in
@@ -292,7 +311,7 @@ public struct Provisioner: Sendable {
             if let holder = nameHolder, let name = plan.name, holder != info.id {
                 throw ProvisioningPlanError(.nameTaken(name: name, deviceID: holder))
             }
-            return (info, .done, "\(info.id) claimed by \(expectedOwner ?? "you")\(info.isOnline ? ", online" : ", offline")")
+            return (info, .done, "\(info.id) \(held(by: expectedOwner))\(info.isOnline ? ", online" : ", offline")")
         }
         run.summary.deviceID = info.id
         let reference = try DeviceReference(info.id)
@@ -317,7 +336,10 @@ public struct Provisioner: Sendable {
         let info = try await run.step(.verifyOwner) { () -> (Device, StepReport.Outcome, String) in
             guard let info = try await ownedDeviceInfo(reference) else {
                 throw UserError(.remoteError,
-                    "the device is online but not claimed by \(expectedOwner ?? "you"); check the claim code's owner")
+                    "the device is online but not \(held(by: expectedOwner)); check the claim code's owner")
+            }
+            if case .product = plan.owner {
+                return (info, .done, "\(held(by: expectedOwner))\(info.owner.map { ", claimed by \($0)" } ?? ", unclaimed")")
             }
             return (info, .done, "claimed by \(info.owner ?? expectedOwner ?? "you")")
         }
@@ -362,6 +384,9 @@ public struct Provisioner: Sendable {
     /// the plan's name, if any (the caller compares it with the device once it is known).
     private func validate(link: (any DeviceLink)?) async throws -> (String?, StepReport.Outcome, String) {
         var checked: [String] = []
+        if case .product = plan.owner, plan.product == nil {
+            throw ProvisioningPlanError(.productOwnerWithoutProduct)
+        }
         if let name = plan.name, let problem = DeviceNameRule.problem(name) {
             throw ProvisioningPlanError(.badName(problem))
         }
@@ -421,15 +446,22 @@ public struct Provisioner: Sendable {
     /// The API that hands out the claim code: the customer's (product path) or the user's.
     private func claimCodeAPI() -> DevicesAPI {
         switch plan.owner {
-        case .user: cloud.devices()
+        case .user, .product: cloud.devices()
         case .customer(_, let customerCloud): customerCloud.devices(product: plan.product)
         }
+    }
+
+    /// "claimed by dev@example.com", or "in product widgets" when the product owns the device.
+    private func held(by expectedOwner: String?) -> String {
+        if case .product = plan.owner { return "in \(expectedOwner ?? "the product")" }
+        return "claimed by \(expectedOwner ?? "you")"
     }
 
     private func expectedOwnerName() async throws -> String? {
         switch plan.owner {
         case .user: (try? await cloud.tokens.user())?.username
         case .customer(let email, _): email
+        case .product: plan.product.map { "product \($0)" }
         }
     }
 
@@ -442,6 +474,9 @@ public struct Provisioner: Sendable {
             case .customer(let email, _):
                 let info = try await cloud.devices(product: plan.product).info(device)
                 return info.owner?.lowercased() == email.lowercased() ? info : nil
+            case .product:
+                // A member of the product, whoever (if anyone) claimed it.
+                return try await cloud.devices(product: plan.product).info(device)
             }
         } catch let error as CloudError where error.kind == .notFound || error.status == 403 {
             return nil

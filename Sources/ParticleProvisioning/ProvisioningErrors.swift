@@ -143,6 +143,8 @@ public struct ProvisioningPlanError: ParticleError, Equatable {
         case notOwned(deviceID: String, owner: String)
         /// Wi-Fi settings are needed (a device to set up over a link) but none were given.
         case noWiFi
+        /// The product owns the devices, but no product was named.
+        case productOwnerWithoutProduct
     }
 
     public var kind: Kind
@@ -151,7 +153,7 @@ public struct ProvisioningPlanError: ParticleError, Equatable {
 
     public var exitStatus: ExitStatus {
         switch kind {
-        case .badName, .nameTaken, .badPassword, .unsupportedSecurity, .noWiFi: .usage
+        case .badName, .nameTaken, .badPassword, .unsupportedSecurity, .noWiFi, .productOwnerWithoutProduct: .usage
         case .productNotFound, .notOwned: .notFound
         }
     }
@@ -167,6 +169,7 @@ public struct ProvisioningPlanError: ParticleError, Equatable {
         case .productNotFound(let product): "product \(product) not found (or not visible to this token); check its ID or slug"
         case .notOwned(let id, let owner): "device \(id) is not claimed by \(owner); set it up over USB or SoftAP first"
         case .noWiFi: "no Wi-Fi network given for a device set up over a local link"
+        case .productOwnerWithoutProduct: "devices owned by a product need the product's ID or slug"
         }
     }
 }

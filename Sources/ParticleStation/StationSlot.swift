@@ -248,6 +248,8 @@ struct StationSlot: Sendable {
         var owner = ClaimOwner.user
         if profile.owner == .customer, let customer = profile.customer, let customerCloud = context.customerCloud {
             owner = .customer(email: customer, customerCloud: customerCloud)
+        } else if profile.owner == .product {
+            owner = .product
         }
         let firmware = profile.firmware.flatMap { BundledFirmware.named($0.name) }.map(FirmwareSelection.bundled)
         return ProvisioningPlan(wifi: wifi, product: profile.product, owner: owner, name: name, firmware: firmware,

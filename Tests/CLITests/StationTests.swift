@@ -258,6 +258,34 @@ struct StationTests {
         #expect(Set(after.compactMap { $0["name"] as? String }) == ["widget-001", "widget-002", "widget-003", "widget-004"])
     }
 
+    @Test func ownerProductImportsEachDeviceAndLeavesItUnclaimed() async throws {
+        let world = try await StationWorldFixture(devices: 2)
+        let run = try await world.particlectl(world.stationArguments(
+            ["--count", "2", "--product", "widget-fleet", "--owner", "product", "--json"]))
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let events = try StationEvents(run.stdout)
+        for port in world.ports {
+            let slotEvents = events.matching(slot: slot(port))
+            #expect(slotEvents.contains { $0["step"] as? String == "import" && $0["outcome"] as? String == "done" })
+            #expect(slotEvents.contains {
+                $0["step"] as? String == "claim-code" && $0["outcome"] as? String == "skipped"
+                    && $0["detail"] as? String == "a product device needs no claim code"
+            })
+            #expect(slotEvents.contains {
+                $0["step"] as? String == "verify-owner" && ($0["detail"] as? String ?? "").hasSuffix("unclaimed")
+            }, "\(slotEvents)")
+        }
+        let cloud = try world.cloudDevices()
+        for device in world.devices {
+            #expect(cloud[device.deviceID]?["online"] as? Bool == true)
+            #expect(cloud[device.deviceID]?["product_id"] as? Int == 1001, "\(cloud[device.deviceID] ?? [:])")
+            #expect(cloud[device.deviceID]?["owner"] == nil || cloud[device.deviceID]?["owner"] is NSNull)
+        }
+        let devices = try await reportDevices(world)
+        #expect(devices.count == 2 && devices.allSatisfy { $0["status"] as? String == "provisioned" })
+        #expect(devices.allSatisfy { $0["product"] as? String == "widget-fleet" || $0["product"] as? String == "1001" })
+    }
+
     @Test func oneEventStreamForTheWholeStation() async throws {
         let world = try await StationWorldFixture(devices: 4)
         let run = try await world.particlectl(world.stationArguments(["--count", "4", "--json"]))

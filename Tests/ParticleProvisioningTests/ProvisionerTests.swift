@@ -113,6 +113,19 @@ struct ProvisionerTests {
         }
     }
 
+    @Test func aProductOwnerWithoutAProductFailsBeforeAnythingReachesTheDevice() async throws {
+        try await withCloud { cloud, client in
+            let link = ScriptedLink(cloud: cloud)
+            var productPlan = plan()
+            productPlan.owner = .product
+            let error = try await failure { try await provisioner(client, link, productPlan).run { _ in } }
+            #expect(error.step == .validate)
+            #expect(error.underlying as? ProvisioningPlanError == ProvisioningPlanError(.productOwnerWithoutProduct))
+            #expect(error.exitStatus == .usage)
+            #expect(link.recorded.isEmpty)
+        }
+    }
+
     @Test func aNameTakenByAnotherDeviceFailsBeforeTheClaimCode() async throws {
         try await withCloud { cloud, client in
             let link = ScriptedLink(cloud: cloud)

@@ -85,6 +85,16 @@ final class StationWorldFixture: @unchecked Sendable {
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
     }
 
+    /// The fake cloud's devices (`/_sim/state`), by device ID.
+    func cloudDevices() throws -> [String: [String: Any]] {
+        let state = try JSONSerialization.jsonObject(with: try simulator("state", method: "GET", body: nil)) as? [String: Any]
+        var devices: [String: [String: Any]] = [:]
+        for device in state?["devices"] as? [[String: Any]] ?? [] {
+            if let id = device["id"] as? String { devices[id] = device }
+        }
+        return devices
+    }
+
     private func simulator(_ path: String, method: String, body: String?) throws -> Data {
         guard let url = URL(string: cloudURL + "/_sim/" + path) else { throw BackgroundToolError(message: "bad URL") }
         var request = URLRequest(url: url)
