@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ParticleSimulators", targets: ["ParticleSimulators"]),
         .library(name: "ParticleLedger", targets: ["ParticleLedger"]),
         .library(name: "ParticleStation", targets: ["ParticleStation"]),
+        .library(name: "ParticleDashboard", targets: ["ParticleDashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,6 +65,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // The station's live dashboard: one page, its board over server-sent events (Hummingbird).
+        .target(name: "ParticleDashboard", dependencies: [
+            "ParticleCore", "ParticleStation", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
         // Simulators: the device on a pty, the SoftAP server, the fake cloud. Kept out of the CLI's start-up path.
         .target(name: "ParticleSimulators", dependencies: [
             "CSerial", "ParticleCore", "ParticleSerial", "ParticleSoftAP",
@@ -91,7 +97,7 @@ let package = Package(
         .target(name: "ParticleNetCommands", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
             "ParticleProvisioning", "ParticleFirmware", "ParticleCLISupport", "ParticleLedger", "ParticleStation",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ParticleDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/particlectl-net", exclude: ["Main"]),
         .executableTarget(name: "particlectl-net", dependencies: [
             "ParticleCore", "ParticleNetCommands", "ParticleCLISupport",
@@ -111,6 +117,10 @@ let package = Package(
         .testTarget(name: "ParticleProvisioningTests", dependencies: [
             "ParticleProvisioning", "ParticleSimulators", "ParticleCloud", "ParticleSerial", "ParticleFirmware",
             "ParticleCore",
+        ]),
+        .testTarget(name: "ParticleDashboardTests", dependencies: [
+            "ParticleDashboard", "ParticleStation", "ParticleCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "ParticleLedgerTests", dependencies: ["ParticleLedger", "ParticleCore"]),
         .testTarget(name: "ParticleStationTests", dependencies: [

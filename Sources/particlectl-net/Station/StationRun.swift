@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ParticleCloud
 import ParticleCore
+import ParticleDashboard
 import ParticleLedger
 import ParticleProvisioning
 import ParticleStation
@@ -47,6 +48,11 @@ struct StationRun: AsyncParsableCommand {
     var count: Int?
     @Flag(help: "Provision again devices the ledger has as provisioned under this profile.")
     var reprovision = false
+    @Option(help: ArgumentHelp("Serve a live dashboard of the slots at HOST:PORT (or PORT, on loopback; port 0: any free port).",
+                               valueName: "host:port"))
+    var dashboard: String?
+    @Flag(help: "Allow --dashboard on an address other than loopback; the page then needs the access token printed at start.")
+    var dashboardRemote = false
 
     @OptionGroup var secret: ClientSecretOptions
     @OptionGroup var cloud: CloudOptions
@@ -57,6 +63,13 @@ struct StationRun: AsyncParsableCommand {
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         for port in ports where port.isEmpty { throw ValidationError("--port needs a path") }
         if Set(ports).count != ports.count { throw ValidationError("--port lists the same port twice") }
+        if dashboardRemote && dashboard == nil { throw ValidationError("--dashboard-remote needs --dashboard HOST:PORT") }
+        if let dashboard {
+            let address = try DashboardAddress(parsing: dashboard)
+            if !address.isLoopback && !dashboardRemote {
+                throw ValidationError("--dashboard \(address) is not a loopback address; add --dashboard-remote to serve it on the network with an access token")
+            }
+        }
     }
 
     func run() async throws {
@@ -75,6 +88,9 @@ struct StationRun: AsyncParsableCommand {
             profile: profile, station: station ?? StationConfiguration.hostName, operatorName: operatorName, lot: lot,
             ports: ports, concurrency: concurrency, count: count, reprovision: reprovision, wifiPassword: password)
         let printer = StationPrinter(json: output.json)
+        let live = try await StationDashboard.start(dashboard, remote: dashboardRemote, configuration: configuration,
+                                                    ledger: book)
+        if let live { Terminal.writeError("particlectl: dashboard at \(live.url)") }
 
         let summary = try await session.attributingRejection(to: token) {
             try await CloudClient.with(session.configuration(token: token.token)) { client in
@@ -89,7 +105,12 @@ struct StationRun: AsyncParsableCommand {
                 }
                 let station = Station(configuration: configuration, cloud: client, customerCloud: customerCloud,
                                       ledger: book)
-                let running = Task { try await station.run { printer.show($0) } }
+                let running = Task {
+                    try await station.run { event in
+                        printer.show(event)
+                        live?.show(event)
+                    }
+                }
                 let interrupts = InterruptWatch { running.cancel() }
                 defer { interrupts.stop() }
                 let result = await running.result
@@ -97,6 +118,7 @@ struct StationRun: AsyncParsableCommand {
                 return try result.get()
             }
         }
+        await live?.stop()
         if !output.json { Terminal.write(printer.summary(summary, ledger: ledger)) }
         if let problem = summary.ledgerError {
             throw UserError(.io, "the ledger \(ledger) could not be written (\(problem)); the station took no new device — free space or fix permissions, then run it again (devices in flight resume)")
@@ -139,5 +161,38 @@ struct StationPrinter: Sendable {
         if summary.recovered > 0 { text += " (\(summary.recovered) interrupted attempt(s) of an earlier run recovered)" }
         text += "\nledger: \(ledger) — `particlectl station report --ledger \(ledger)`"
         return text
+    }
+}
+
+/// `--dashboard`: the server, and the station's events fed to its board in the order they happened.
+struct StationDashboard: Sendable {
+    let url: String
+    private let server: DashboardServer.Running
+    private let feed: AsyncStream<StationEvent>.Continuation
+    private let applying: Task<Void, Never>
+
+    static func start(_ address: String?, remote: Bool, configuration: StationConfiguration,
+                      ledger: Ledger) async throws -> StationDashboard? {
+        guard let address else { return nil }
+        let parsed = try DashboardAddress(parsing: address)
+        let hub = DashboardHub(
+            board: DashboardBoard(station: configuration.station, operatorName: configuration.operatorName,
+                                  lot: configuration.lot),
+            name: { id in try? await ledger.device(id)?.name })
+        // Checked in validate(): an address off loopback comes with --dashboard-remote, and gets a token.
+        let server = try DashboardServer(hub: hub, address: parsed, token: remote ? DashboardServer.newToken() : nil)
+        let running = try await server.start()
+        let (events, feed) = AsyncStream<StationEvent>.makeStream()
+        let applying = Task { for await event in events { await hub.apply(event) } }
+        return StationDashboard(url: running.url, server: running, feed: feed, applying: applying)
+    }
+
+    func show(_ event: StationEvent) { feed.yield(event) }
+
+    /// Applies what is queued, then stops serving.
+    func stop() async {
+        feed.finish()
+        await applying.value
+        await server.stop()
     }
 }
