@@ -280,7 +280,7 @@ struct ProvisionTests {
         let world = try await SimulatedWorldFixture()
         let silent = try BackgroundTool(ToolRunner.particlectlSim, ["device", "--fault", "silent"])
         defer { silent.stop() }
-        let line = try silent.firstLine()
+        let line = try await silent.firstLine()
         let port = String(line.dropFirst("port: ".count))
         let result = try await world.particlectl(["provision", "--port", port, "--ssid", "HomeNet", "--password-stdin",
                                             "--timeout", "1"], stdin: Self.password + "\n")

@@ -31,9 +31,9 @@ struct SimStationTests {
         let line: String
         let world: World
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String]) async throws {
             tool = try BackgroundTool(ToolRunner.particlectlSim, ["station", "--json"] + arguments)
-            line = try tool.firstLine()
+            line = try await tool.firstLine()
             world = try JSONDecoder().decode(World.self, from: Data(line.utf8))
         }
 
@@ -43,7 +43,7 @@ struct SimStationTests {
     static let harness = ToolRunner.packageRoot.appendingPathComponent("scripts/test/umockdev-station.py").path
 
     @Test func threeDevicesOneSilentPrintTheirJSONAndAnswerAsTold() async throws {
-        let station = try StationProcess(["--devices", "3", "--fault", "2=silent"])
+        let station = try await StationProcess(["--devices", "3", "--fault", "2=silent"])
         defer { station.stop() }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(station.line.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["cloud_url", "token", "username", "ssid", "password", "devices"])
@@ -127,7 +127,7 @@ struct SimStationTests {
     }
 
     @Test func anUnpluggedDeviceDisappearsInTheWiFiDialogue() async throws {
-        let station = try StationProcess(["--devices", "2", "--fault", "1=unplug"])
+        let station = try await StationProcess(["--devices", "2", "--fault", "1=unplug"])
         defer { station.stop() }
         let port = station.world.devices[0].port
         let identify = try await ToolRunner.particlectl(["serial", "identify", "--port", port, "--json"])
@@ -140,7 +140,7 @@ struct SimStationTests {
     }
 
     @Test func anUnpluggedDeviceComesBackOnANewPortWithReplugAfter() async throws {
-        let station = try StationProcess(["--devices", "1", "--fault", "1=unplug", "--replug-after", "0.5"])
+        let station = try await StationProcess(["--devices", "1", "--fault", "1=unplug", "--replug-after", "0.5"])
         defer { station.stop() }
         let device = station.world.devices[0]
         let wifi = try await ToolRunner.particlectl(
@@ -163,7 +163,7 @@ struct SimStationTests {
     }
 
     @Test func aWrongWiFiDeviceStaysOfflineWhileAHealthyOneComesOnline() async throws {
-        let station = try StationProcess(["--devices", "2", "--fault", "2=wrong-wifi"])
+        let station = try await StationProcess(["--devices", "2", "--fault", "2=wrong-wifi"])
         defer { station.stop() }
         for device in station.world.devices {
             let wifi = try await ToolRunner.particlectl(
@@ -186,7 +186,7 @@ struct SimStationTests {
     }
 
     @Test func aSlowDeviceStillAnswersWithinTheUsualTimeout() async throws {
-        let station = try StationProcess(["--devices", "1", "--fault", "1=slow"])
+        let station = try await StationProcess(["--devices", "1", "--fault", "1=slow"])
         defer { station.stop() }
         let device = station.world.devices[0]
         let start = Date()
@@ -199,7 +199,7 @@ struct SimStationTests {
     // MARK: - The hot-plug harness
 
     @Test func theHarnessPlugsTwoDevicesThatSerialWatchSees() async throws {
-        let station = try StationProcess(["--devices", "2"])
+        let station = try await StationProcess(["--devices", "2"])
         defer { station.stop() }
         let (first, second) = (station.world.devices[0], station.world.devices[1])
         let control = """
@@ -222,7 +222,7 @@ struct SimStationTests {
     }
 
     @Test func aPluggedNodeIsTheSimulatedDevice() async throws {
-        let station = try StationProcess(["--devices", "1"])
+        let station = try await StationProcess(["--devices", "1"])
         defer { station.stop() }
         let device = station.world.devices[0]
         let result = try await ToolRunner.run("/usr/bin/python3", [
@@ -234,7 +234,7 @@ struct SimStationTests {
     }
 
     @Test func aRemovedDeviceIsReportedAndABadControlLineStopsTheHarness() async throws {
-        let station = try StationProcess(["--devices", "1"])
+        let station = try await StationProcess(["--devices", "1"])
         defer { station.stop() }
         let device = station.world.devices[0]
         let watched = try await ToolRunner.run("/usr/bin/python3", [

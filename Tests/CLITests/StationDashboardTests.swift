@@ -12,14 +12,14 @@ struct StationDashboardTests {
     static let browser = ToolRunner.packageRoot.appendingPathComponent("scripts/test/dashboard-browser.py").path
 
     /// The dashboard URL the station printed on stderr.
-    static func dashboardURL(_ station: BackgroundTool, timeout: Double = 30) throws -> String {
+    static func dashboardURL(_ station: BackgroundTool, timeout: Double = 30) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = station.stderrText.split(separator: "\n").first(where: { $0.hasPrefix("particlectl: dashboard at ") }) {
                 return String(line.dropFirst("particlectl: dashboard at ".count))
             }
             guard station.process.isRunning else { break }
-            usleep(20_000)
+            try? await Task.sleep(nanoseconds: 20_000_000)
         }
         throw BackgroundToolError(message: "the station printed no dashboard URL; stderr: \(station.stderrText)")
     }
@@ -32,7 +32,7 @@ struct StationDashboardTests {
             ["--identify-timeout", "1", "--operator", "ana", "--lot", "L7", "--dashboard", "127.0.0.1:0", "--json"]),
             environment: world.environment)
         defer { station.stop() }
-        let url = try Self.dashboardURL(station)
+        let url = try await Self.dashboardURL(station)
         #expect(url.hasPrefix("http://127.0.0.1:") && url.hasSuffix("/") && !url.contains("token"))
 
         let artifacts = ToolRunner.packageRoot.appendingPathComponent(".build/test-artifacts")
@@ -41,9 +41,9 @@ struct StationDashboardTests {
         let page = try BackgroundTool("/usr/bin/python3", [Self.browser, url, "--tiles", "8", "--screenshot", screenshot,
                                                           "--timeout", "90"])
         defer { page.stop() }
-        _ = try page.line(timeout: 60) { $0 == "loaded" }
+        _ = try await page.line(timeout: 60) { $0 == "loaded" }
         try world.setFaults("{}")
-        let status = page.waitForExit(timeout: 100)
+        let status = await page.waitForExit(timeout: 100)
         #expect(status == 0, "browser stderr: \(page.stderrText)")
         let result = try #require(page.lines.last)
         let state = try #require(try JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any])
@@ -67,7 +67,7 @@ struct StationDashboardTests {
         #expect(FileManager.default.fileExists(atPath: screenshot))
 
         station.send(SIGINT)
-        #expect(station.waitForExit(timeout: 30) == 1)
+        #expect(await station.waitForExit(timeout: 30) == 1)
 
         // The ledger agrees: the same names for the same devices, the same counts.
         let report = try await world.particlectl(["station", "report", "--ledger", world.ledger, "--format", "json"])
@@ -109,13 +109,13 @@ struct StationDashboardTests {
         let station = try BackgroundTool(ToolRunner.particlectl, world.stationArguments(
             ["--dashboard", "0.0.0.0:0", "--dashboard-remote"]), environment: world.environment)
         defer { station.stop() }
-        let url = try StationDashboardTests.dashboardURL(station)
+        let url = try await StationDashboardTests.dashboardURL(station)
         let token = try #require(url.split(separator: "=").last.map(String.init))
         #expect(url.hasPrefix("http://0.0.0.0:") && url.contains("/?token=") && token.count == 32)
         let port = try #require(url.split(separator: ":").dropFirst(2).first?.split(separator: "/").first)
         #expect(try await Self.status("http://127.0.0.1:\(port)/state") == 401)
         #expect(try await Self.status("http://127.0.0.1:\(port)/state?token=\(token)") == 200)
         station.send(SIGINT)
-        #expect(station.waitForExit(timeout: 30) != nil)
+        #expect(await station.waitForExit(timeout: 30) != nil)
     }
 }

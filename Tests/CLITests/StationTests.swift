@@ -108,13 +108,13 @@ struct StationTests {
                                          world.stationArguments(["--count", "3", "--online-timeout", "120", "--json"]),
                                          environment: world.environment)
         let stuck = slot(world.ports[0])
-        _ = try station.line(timeout: 60) { $0.contains("\"slot\":\"\(stuck)\"") && $0.contains("\"step\":\"wait-online\"") && $0.contains("\"outcome\":\"started\"") }
+        _ = try await station.line(timeout: 60) { $0.contains("\"slot\":\"\(stuck)\"") && $0.contains("\"step\":\"wait-online\"") && $0.contains("\"outcome\":\"started\"") }
         // Wait for the other two to finish, then kill the station without warning.
         for port in world.ports.dropFirst() {
-            _ = try station.line(timeout: 60) { $0.contains("\"slot\":\"\(slot(port))\"") && $0.contains("\"step\":\"result\"") }
+            _ = try await station.line(timeout: 60) { $0.contains("\"slot\":\"\(slot(port))\"") && $0.contains("\"step\":\"result\"") }
         }
         station.send(SIGKILL)
-        #expect(station.waitForExit(timeout: 10) != nil)
+        #expect(await station.waitForExit(timeout: 10) != nil)
 
         let before = try await reportDevices(world)
         #expect(before.first { $0["device_id"] as? String == world.devices[0].deviceID }?["status"] as? String == "in_progress")
@@ -220,9 +220,9 @@ struct StationTests {
                                          world.stationArguments(["--count", "4", "--retries", "2", "--json"]),
                                          environment: world.environment)
         // The burst arrives while the slots are at work.
-        _ = try station.line(timeout: 60) { $0.contains("\"step\":\"identify\"") && $0.contains("\"outcome\":\"done\"") }
+        _ = try await station.line(timeout: 60) { $0.contains("\"step\":\"identify\"") && $0.contains("\"outcome\":\"done\"") }
         try world.setFaults(#"{"rate_limits": 4, "retry_after": 1}"#)
-        let status = station.waitForExit(timeout: 90)
+        let status = await station.waitForExit(timeout: 90)
         #expect(status == 0, "stdout: \(station.stdoutText)\nstderr: \(station.stderrText)")
         let results = try StationEvents(station.stdoutText).results
         #expect(results.count == 4 && results.values.allSatisfy { $0["outcome"] as? String == "provisioned" })

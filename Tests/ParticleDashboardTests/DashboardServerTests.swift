@@ -14,7 +14,7 @@ import Testing
 struct DashboardServerTests {
     static func get(_ url: String, bearer: String? = nil) async throws -> (Int, String, String?) {
         var request = URLRequest(url: try #require(URL(string: url)))
-        request.timeoutInterval = 10
+        request.timeoutInterval = 60
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
@@ -36,7 +36,7 @@ struct DashboardServerTests {
 
         // The event stream: the board now, then the board after each change.
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: running.url + "events"),
-                                                           timeout: .seconds(10))
+                                                           timeout: .seconds(60))
         #expect(response.headers.first(name: "Content-Type") == "text/event-stream")
         var lines = SSELines(response.body).makeAsyncIterator()
         let first = try await lines.next()

@@ -32,17 +32,19 @@ final class BackgroundTool: @unchecked Sendable {
     deinit { stop() }
 
     /// The first line the process printed on stdout, waiting up to `timeout` seconds for it.
-    func firstLine(timeout: Double = 20) throws -> String {
-        try line(timeout: timeout) { _ in true }
+    func firstLine(timeout: Double = 20) async throws -> String {
+        try await line(timeout: timeout) { _ in true }
     }
 
     /// The first stdout line that satisfies `predicate`, waiting up to `timeout` seconds for it.
-    func line(timeout: Double = 20, where predicate: (String) -> Bool) throws -> String {
+    /// Polls with `Task.sleep`: no thread of the cooperative pool is held while waiting (servers in this test
+    /// process — the fake cloud, the dashboard — need those threads).
+    func line(timeout: Double = 20, where predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let found = lines.first(where: predicate) { return found }
             guard process.isRunning else { break }
-            usleep(10_000)
+            try? await Task.sleep(nanoseconds: 10_000_000)
         }
         if let found = lines.first(where: predicate) { return found }
         throw BackgroundToolError(message: "no matching line from \(process.executableURL?.lastPathComponent ?? "?"); stdout: \(stdoutText.suffix(2000)); stderr: \(stderrText.suffix(2000))")
@@ -64,9 +66,9 @@ final class BackgroundTool: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` seconds for the process to exit; its exit status, or nil if it still runs.
-    func waitForExit(timeout: Double) -> Int32? {
+    func waitForExit(timeout: Double) async -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(nanoseconds: 10_000_000) }
         return process.isRunning ? nil : process.terminationStatus
     }
 

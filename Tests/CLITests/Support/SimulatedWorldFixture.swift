@@ -17,7 +17,7 @@ final class SimulatedWorldFixture: @unchecked Sendable {
 
     init() async throws {
         tool = try BackgroundTool(ToolRunner.particlectlSim, ["all", "--json", "--duration", "600"])
-        let line = try tool.firstLine()
+        let line = try await tool.firstLine()
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
         func field(_ key: String) throws -> String {
             guard let value = object[key] as? String else { throw BackgroundToolError(message: "sim all printed no \(key): \(line)") }

@@ -23,7 +23,7 @@ final class StationWorldFixture: @unchecked Sendable {
     init(devices count: Int, faults: [String] = []) async throws {
         tool = try BackgroundTool(ToolRunner.particlectlSim,
                                   ["station", "--devices", String(count), "--json"] + faults.flatMap { ["--fault", $0] })
-        let line = try tool.firstLine()
+        let line = try await tool.firstLine()
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
         func field(_ key: String) throws -> String {
             guard let value = object[key] as? String else { throw BackgroundToolError(message: "sim station printed no \(key): \(line)") }
