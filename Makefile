@@ -13,7 +13,7 @@ FISHDIR     = $(PREFIX)/share/fish/vendor_completions.d
 APT_PKGS   := pkg-config libsqlite3-dev libudev-dev umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi chromium chromium-driver python3-selenium
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo demo-station bench fuzz install install-files install-udev-rules embed-firmware clean
+.PHONY: all deps build release test demo demo-station bench fuzz deb install install-files install-udev-rules embed-firmware clean
 
 all: build
 
@@ -61,6 +61,11 @@ fuzz: deps
 	@bash fuzz/serial/run.sh $(FUZZ_SECONDS)
 	@bash fuzz/cloud/run.sh $(FUZZ_SECONDS)
 	@bash fuzz/softap/run.sh $(FUZZ_SECONDS)
+
+# A Debian package for station PCs without Swift: dist/particlectl_VERSION_ARCH.deb (release build, Swift runtime
+# linked statically; executables, udev rules, completions, man page, the particlectl-station@ systemd unit).
+deb: release
+	@bash scripts/make-deb.sh .build/release dist
 
 install: release
 	$(MAKE) install-files BUILD_DIR=.build/release
