@@ -102,10 +102,10 @@ public struct ProvisioningSummary: Sendable, Codable, Equatable {
 
     private enum ReleaseKey: String, CodingKey { case particlectlVersion = "particlectl_version" }
 
-    mutating func record(_ device: DeviceSummary) {
-        deviceID = device.id
-        platform = device.platform ?? platform
-        deviceOS = device.osVersion
+    mutating func record(_ device: DeviceIdentity) {
+        deviceID = device.id?.rawValue
+        platform = device.platform?.name ?? platform
+        deviceOS = device.systemVersion
         mac = device.mac
         serialNumber = device.serialNumber
         iccid = device.iccid
@@ -132,7 +132,7 @@ public struct Provisioner: Sendable {
     public var maximumPollInterval: Double = 10
     /// Asked for the Wi-Fi password once the device is found, when `plan.wifi.password` is nil. Not called when
     /// the device needs no Wi-Fi credentials (already claimed and online).
-    public var passwordPrompt: (@Sendable (DeviceSummary) throws -> String)?
+    public var passwordPrompt: (@Sendable (DeviceIdentity) throws -> String)?
     /// A `spark/status` stream shared with other runs (a station's); nil: this run opens its own.
     public var statusStream: SharedStatusStream?
     /// Called with each step's report when the step ends, before the next step starts (a ledger commits it here). A
@@ -197,25 +197,29 @@ public struct Provisioner: Sendable {
             try await validate(link: link)
         }
         let progress = run.progress
-        let device = try await run.step(.identify) { () -> (DeviceSummary, StepReport.Outcome, String) in
+        let (device, deviceID) = try await run.step(.identify) {
+            () -> ((DeviceIdentity, DeviceID), StepReport.Outcome, String) in
+            var how = ""
+            var identity: DeviceIdentity
             do {
-                let summary = try await link.identify()
-                return (summary, .done, "\(summary.id) over \(link.name)\(Self.describe(summary))")
+                identity = try await link.identify()
             } catch let error as ListeningModeError where error.kind == .silent || error.kind == .notConsoleOutput {
                 // It left listening mode (an application runs, e.g. after an earlier run's `connect`): put it back.
                 progress(.note("not in listening mode; putting it back"))
                 try await link.enterListeningMode()
-                let summary = try await link.identify()
-                return (summary, .done, "\(summary.id) over \(link.name), put back into listening mode\(Self.describe(summary))")
+                identity = try await link.identify()
+                how = ", put back into listening mode"
             }
+            guard let id = identity.id else { throw UnidentifiedDevice(link: link.name) }
+            return ((identity, id), .done, "\(id) over \(link.name)\(how)\(Self.describe(identity))")
         }
         run.device = device
         run.summary.record(device)
-        let reference = try DeviceReference(device.id)
+        let reference = DeviceReference(id: deviceID)
         let expectedOwner = try await expectedOwnerName()
 
         let found = try await run.step(.checkCloud) { () -> (Device?, StepReport.Outcome, String) in
-            if let holder = nameHolder, let name = plan.name, holder != device.id {
+            if let holder = nameHolder, let name = plan.name, holder != deviceID.rawValue {
                 throw ProvisioningPlanError(.nameTaken(name: name, deviceID: holder))
             }
             guard let info = try await ownedDeviceInfo(reference) else {
@@ -232,7 +236,7 @@ public struct Provisioner: Sendable {
                 if (try? await cloud.devices(product: product).info(reference)) != nil {
                     return ((), .skipped, "already in product \(product)")
                 }
-                _ = try await cloud.devices(product: product).importDevices([device.id])
+                _ = try await cloud.devices(product: product).importDevices([deviceID.rawValue])
                 return ((), .done, "added to product \(product)")
             }
         }
@@ -242,7 +246,7 @@ public struct Provisioner: Sendable {
         if keepsCredentials {
             try await run.skip(.claimCode, "already claimed by \(expectedOwner ?? "you")")
             try await run.skip(.configure, "keeps the Wi-Fi credentials it was online with")
-            subscription = await subscribeToStatus(device.id)
+            subscription = await subscribeToStatus(deviceID.rawValue)
         } else {
             guard let wifi = plan.wifi else {
                 throw StepFailure(step: .claimCode, error: ProvisioningPlanError(.noWiFi))
@@ -253,7 +257,7 @@ public struct Provisioner: Sendable {
                 return ((claim.claimCode, settings), .done, "received (\(claim.claimCode.count) characters)")
             }
             // Listen before the credentials are written: the device may connect as soon as it has them.
-            subscription = await subscribeToStatus(device.id)
+            subscription = await subscribeToStatus(deviceID.rawValue)
             try await run.step(.configure) { () -> ((), StepReport.Outcome, String) in
                 try await link.setClaimCode(code)
                 try await link.configureWiFi(settings)
@@ -268,7 +272,7 @@ public struct Provisioner: Sendable {
             let how = try await waitOnline(reference, subscription: subscription, progress: progress)
                 return ((), .done, how)
         }
-        try await finish(reference, platform: device.platform, expectedOwner: expectedOwner, &run)
+        try await finish(reference, platform: device.platform?.name, expectedOwner: expectedOwner, &run)
     }
 
     private func finishFromCloud(_ target: DeviceReference, _ run: inout Run) async throws {
@@ -395,7 +399,7 @@ public struct Provisioner: Sendable {
     }
 
     /// The Wi-Fi settings with the password: given, or asked now that the device is found; checked.
-    private func completed(_ wifi: WiFiSettings, device: DeviceSummary) throws -> WiFiSettings {
+    private func completed(_ wifi: WiFiSettings, device: DeviceIdentity) throws -> WiFiSettings {
         var settings = wifi
         if settings.password == nil {
             guard let passwordPrompt else { throw ProvisioningPlanError(.badPassword("no Wi-Fi password was given")) }
@@ -461,7 +465,7 @@ public struct Provisioner: Sendable {
     // MARK: - Reporting
 
     /// What makes the next attempt work, from where this one stopped.
-    private func advice(after failure: StepFailure, device: DeviceSummary?) -> ResumeAdvice {
+    private func advice(after failure: StepFailure, device: DeviceIdentity?) -> ResumeAdvice {
         let status = (failure.error as? any ParticleError)?.exitStatus
         if status == .usage || status == .authentication || failure.error is ProvisioningPlanError { return .fixCause }
         switch failure.step {
@@ -474,7 +478,7 @@ public struct Provisioner: Sendable {
             if let device, link.canEnterListeningMode(device) { return .rerunReentersListeningMode }
             return .holdSetupThenRerun
         case .rename, .flash:
-            return .finishFromCloud(deviceID: device?.id ?? target?.value ?? "")
+            return .finishFromCloud(deviceID: device?.id?.rawValue ?? target?.value ?? "")
         }
     }
 
@@ -489,10 +493,10 @@ public struct Provisioner: Sendable {
         return FlashOutcome(firmware: match?.name ?? "unknown", verified: false, functions: functions, variables: variables)
     }
 
-    static func describe(_ device: DeviceSummary) -> String {
+    static func describe(_ device: DeviceIdentity) -> String {
         var parts: [String] = []
-        if let platform = device.platform { parts.append(platform) }
-        if let version = device.osVersion { parts.append("Device OS \(version)") }
+        if let platform = device.platform { parts.append(platform.name) }
+        if let version = device.systemVersion { parts.append("Device OS \(version)") }
         if let mac = device.mac { parts.append("MAC \(mac)") }
         if let serial = device.serialNumber { parts.append("serial \(serial)") }
         return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
@@ -511,7 +515,7 @@ struct Run: Sendable {
     let progress: @Sendable (ProgressEvent) -> Void
     let recorder: (@Sendable (StepReport) async throws -> Void)?
     var summary = ProvisioningSummary()
-    var device: DeviceSummary?
+    var device: DeviceIdentity?
 
     init(started: Date, progress: @escaping @Sendable (ProgressEvent) -> Void,
          recorder: (@Sendable (StepReport) async throws -> Void)? = nil) {

@@ -19,7 +19,7 @@ struct StationWorldTests {
                     try await session.configureWiFi(WiFiCredentials(ssid: world.ssid, password: world.password))
                     return identity
                 }
-                #expect(world.deviceIDs.contains(identity.deviceID))
+                #expect(world.deviceIDs.contains(identity.deviceID.rawValue))
             }
             #expect(await world.waitUntilOnline(world.deviceIDs[0], timeout: 10))
             #expect(await world.cloudDevice(world.deviceIDs[0])?.owner == world.username)
