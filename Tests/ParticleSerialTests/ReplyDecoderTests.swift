@@ -1,3 +1,4 @@
+import ParticleCore
 import ParticleSerial
 import Testing
 
@@ -72,6 +73,25 @@ struct ReplyDecoderTests {
         #expect(try decoder.nextReply() == nil)
         #expect(decoder.isCollecting)
         #expect(decoder.finish() == .identity(Self.boronIdentity))
+    }
+
+    @Test("the i and s replies map to the one device identity: what each tells, nothing more")
+    func repliesMapToTheDeviceIdentity() throws {
+        #expect(Self.boronIdentity.identity == DeviceIdentity(
+            id: testID("e00fce681f2a3b4c5d6e7f80"), serialNumber: "P046AB123456789", imei: "352753090000000",
+            iccid: "89014103000000000000"))
+        guard case .systemInfo(let info) = try Self.decode([Array(Self.systemInfo.utf8)], .systemInfo) else {
+            Issue.record("no system information")
+            return
+        }
+        #expect(info.platform == Platform.named("boron"))
+        #expect(info.identity == DeviceIdentity(platform: Platform.withID(13), imei: "352753090000000",
+                                                iccid: "89014103000000000000"))
+        // Both together, as provisioning records a device: the `i` reply's fields win, `s` adds the platform.
+        let merged = Self.boronIdentity.identity.merging(info.identity)
+        #expect(merged.id == testID("e00fce681f2a3b4c5d6e7f80"))
+        #expect(merged.platform?.id == 13 && merged.platform?.name == "boron")
+        #expect(merged.serialNumber == "P046AB123456789")
     }
 
     @Test func theDeviceSecretIsNeverKept() throws {
