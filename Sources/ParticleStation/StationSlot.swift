@@ -223,9 +223,7 @@ struct StationSlot: Sendable {
         let input: [UInt8]
         do {
             let record = try await durably { try await ledger.record(attempt: attempt) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            input = Array(try encoder.encode(record)) + [0x0a]
+            input = try JSONOutput.encode(record) + [0x0a]
         } catch {
             input = []
         }
