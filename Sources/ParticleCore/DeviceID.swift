@@ -26,17 +26,12 @@ public struct DeviceID: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     /// True for exactly 24 ASCII hex digits, in either case: the rule itself.
     public static func isValid(_ text: some StringProtocol) -> Bool {
-        text.utf8.count == length && text.utf8.allSatisfy(isASCIIHexDigit)
+        text.utf8.count == length && text.utf8.allSatisfy(ASCIIHex.isDigit)
     }
 
     /// The ID lower-cased, or nil when `text` is not one.
     public static func normalized(_ text: some StringProtocol) -> String? {
         DeviceID(text)?.rawValue
-    }
-
-    /// One ASCII hex digit, either case (`0-9`, `a-f`, `A-F`; no other Unicode digit).
-    public static func isASCIIHexDigit(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
     }
 
     public init(from decoder: any Decoder) throws {

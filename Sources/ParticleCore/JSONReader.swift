@@ -150,7 +150,7 @@ extension JSONValue {
                     case UInt8(ascii: "u"):
                         var code: UInt32 = 0
                         for _ in 0..<4 {
-                            guard let digit = Self.hexValue(try next()) else { throw Failure.invalid("bad \\u escape") }
+                            guard let digit = ASCIIHex.value(try next()) else { throw Failure.invalid("bad \\u escape") }
                             code = code << 4 | UInt32(digit)
                         }
                         let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
@@ -177,15 +177,6 @@ extension JSONValue {
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             guard Double(text) != nil else { throw Failure.invalid("bad number \(text)") }
             return text
-        }
-
-        static func hexValue(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-            default: nil
-            }
         }
 
         func isNumberByte(_ byte: UInt8) -> Bool {

@@ -174,7 +174,7 @@ public struct ReplyDecoder: Sendable {
     /// `aa:bb:cc:dd:ee:ff`, lower-cased; nil unless exactly six hex bytes.
     public static func macAddress(_ text: String) -> String? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 6, parts.allSatisfy({ $0.utf8.count == 2 && $0.utf8.allSatisfy(DeviceID.isASCIIHexDigit) }) else {
+        guard parts.count == 6, parts.allSatisfy({ $0.utf8.count == 2 && $0.utf8.allSatisfy(ASCIIHex.isDigit) }) else {
             return nil
         }
         return text.lowercased()

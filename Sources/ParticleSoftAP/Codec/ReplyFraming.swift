@@ -243,7 +243,7 @@ struct ChunkedDecoder {
         guard !digits.isEmpty, digits.count <= 8 else { throw Failure.malformed }
         var size = 0
         for byte in digits {
-            guard let digit = hexDigit(byte) else { throw Failure.malformed }
+            guard let digit = ASCIIHex.value(byte) else { throw Failure.malformed }
             size = size << 4 | Int(digit)
         }
         return size == 0 ? .finished : .data(remaining: size)
