@@ -40,30 +40,26 @@ public struct ProvisioningPlan: Sendable {
     }
 }
 
-/// The result of a provisioning run (or, inside a `ProvisioningError`, what a failed run got done).
-public struct ProvisioningSummary: Sendable, Codable, Equatable {
-    /// nil only when the run failed before the device was identified.
-    public var deviceID: String?
-    public var platform: String?
+/// The result of a provisioning run (or, inside a `ProvisioningError`, what a failed run got done): the device as
+/// identified, and what the run did. Its `--json` object has every key, `null` when unknown.
+public struct ProvisioningSummary: Sendable, Encodable, Equatable {
+    /// The device as the link identified it (what only the listening-mode console tells — MAC, Device OS version,
+    /// serial number, ICCID/IMEI — is recorded here, being gone once the device left listening mode), with the
+    /// platform from the cloud when the link did not tell it. `id` is nil only when the run failed before the device
+    /// was identified.
+    public var device: DeviceIdentity
     public var owner: String?
     /// The device's name: the one this run gave it, else the one it had.
     public var name: String?
     public var product: String?
     /// The firmware flashed and verified by this run, else what the device was found running (`verified` false).
     public var firmware: FlashOutcome?
-    /// Recorded in listening mode (gone once the device leaves it); nil when the link does not tell.
-    public var deviceOS: String?
-    public var mac: String?
-    public var serialNumber: String?
-    public var iccid: String?
-    public var imei: String?
     public var steps: [StepReport]
     public var seconds: Double
 
-    public init(deviceID: String? = nil, platform: String? = nil, owner: String? = nil, name: String? = nil,
+    public init(device: DeviceIdentity = DeviceIdentity(), owner: String? = nil, name: String? = nil,
                 product: String? = nil, firmware: FlashOutcome? = nil, steps: [StepReport] = [], seconds: Double = 0) {
-        self.deviceID = deviceID
-        self.platform = platform
+        self.device = device
         self.owner = owner
         self.name = name
         self.product = product
@@ -71,6 +67,15 @@ public struct ProvisioningSummary: Sendable, Codable, Equatable {
         self.steps = steps
         self.seconds = seconds
     }
+
+    // The device's fields as the `--json` object names them.
+    public var deviceID: String? { device.id?.rawValue }
+    public var platform: String? { device.platform?.name }
+    public var deviceOS: String? { device.systemVersion }
+    public var mac: String? { device.mac }
+    public var serialNumber: String? { device.serialNumber }
+    public var iccid: String? { device.iccid }
+    public var imei: String? { device.imei }
 
     enum CodingKeys: String, CodingKey {
         case platform, owner, name, product, firmware, mac, iccid, imei, steps, seconds
@@ -102,14 +107,10 @@ public struct ProvisioningSummary: Sendable, Codable, Equatable {
 
     private enum ReleaseKey: String, CodingKey { case particlectlVersion = "particlectl_version" }
 
-    mutating func record(_ device: DeviceIdentity) {
-        deviceID = device.id?.rawValue
-        platform = device.platform?.name ?? platform
-        deviceOS = device.systemVersion
-        mac = device.mac
-        serialNumber = device.serialNumber
-        iccid = device.iccid
-        imei = device.imei
+    mutating func record(_ identified: DeviceIdentity) {
+        let platform = identified.platform ?? device.platform
+        device = identified
+        device.platform = platform
     }
 }
 
@@ -272,7 +273,7 @@ public struct Provisioner: Sendable {
             let how = try await waitOnline(reference, subscription: subscription, progress: progress)
                 return ((), .done, how)
         }
-        try await finish(reference, platform: device.platform?.name, expectedOwner: expectedOwner, &run)
+        try await finish(reference, platform: device.platform, expectedOwner: expectedOwner, &run)
     }
 
     private func finishFromCloud(_ target: DeviceReference, _ run: inout Run) async throws {
@@ -290,7 +291,7 @@ public struct Provisioner: Sendable {
             }
             return (info, .done, "\(info.id) claimed by \(expectedOwner ?? "you")\(info.isOnline ? ", online" : ", offline")")
         }
-        run.summary.deviceID = info.id
+        run.summary.device.id = DeviceID(info.id)
         let reference = try DeviceReference(info.id)
         if info.isOnline {
             try await run.skip(.waitOnline, "already online")
@@ -308,7 +309,7 @@ public struct Provisioner: Sendable {
     }
 
     /// verify-owner → [rename] → [flash], and the name and firmware as found.
-    private func finish(_ reference: DeviceReference, platform: String?, expectedOwner: String?,
+    private func finish(_ reference: DeviceReference, platform: Platform?, expectedOwner: String?,
                         _ run: inout Run) async throws {
         let info = try await run.step(.verifyOwner) { () -> (Device, StepReport.Outcome, String) in
             guard let info = try await ownedDeviceInfo(reference) else {
@@ -319,10 +320,10 @@ public struct Provisioner: Sendable {
         }
         run.summary.owner = info.owner ?? expectedOwner
         // The device may not say its platform (SoftAP does not); the cloud knows it.
-        run.summary.platform = platform ?? info.platformID.flatMap { Platform.withID($0)?.name }
+        run.summary.device.platform = platform ?? info.platformID.flatMap(Platform.withID)
         run.summary.name = info.name
         run.summary.firmware = Self.firmwareFound(info)
-        run.summary.deviceOS = run.summary.deviceOS ?? info.systemFirmwareVersion
+        run.summary.device.systemVersion = run.summary.device.systemVersion ?? info.systemFirmwareVersion
 
         if let name = plan.name {
             let named = try await run.step(.rename) { () -> (String, StepReport.Outcome, String) in

@@ -69,6 +69,14 @@ struct ProvisionerTests {
             #expect(summary.deviceOS == "5.9.0")
             #expect(summary.serialNumber == "SIMARGON00001")
             #expect(summary.platform == "argon")
+            // The device as the link identified it, kept whole; the `--json` keys are the documented ones.
+            #expect(summary.device == link.device)
+            let json = JSONOutput.line(summary)
+            for member in [#""device_id":"e00fce68a1b2c3d4e5f60718""#, #""platform":"argon""#, #""device_os":"5.9.0""#,
+                           #""mac":"6c:0b:84:5a:00:01""#, #""serial_number":"SIMARGON00001""#, #""iccid":null"#,
+                           #""imei":null"#, #""owner":"dev@example.com""#, #""name":"bench-7""#] {
+                #expect(json.contains(member), "\(member) in \(json)")
+            }
             // Not flashed by this run: what the device was found running, not null.
             #expect(summary.firmware?.verified == false)
             #expect(summary.firmware?.functions == ["setColor"])
