@@ -16,7 +16,7 @@ swiftc -sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g \
     fuzz/serial/FuzzListeningMode.swift \
     "$codec/LineAccumulator.swift" "$codec/ReplyDecoder.swift" "$codec/Replies.swift" \
     "$codec/ListeningModePrompt.swift" "$codec/Dialogue.swift" "$codec/WiFiCredentials.swift" \
-    "$codec/ListeningModeCommand.swift" "$codec/Transcript.swift"
+    "$codec/ListeningModeCommand.swift" "$codec/Transcript.swift" "$codec/DialogueCloser.swift"
 cp fuzz/serial/corpus/* "$out/corpus/"
 # -rss_limit_mb bounds memory; -timeout flags any input that takes over 10 s (a hang).
 "$out/fuzz-listening-mode" "$out/corpus" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=10 \
