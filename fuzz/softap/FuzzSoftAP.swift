@@ -5,6 +5,8 @@
 // pieces (the first input byte picks the piece size); a parsed value written back out parses to the same value; and
 // every error message is one line.
 
+import ParticleCore
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSoftAP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
