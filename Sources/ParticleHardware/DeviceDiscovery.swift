@@ -5,9 +5,9 @@ import ParticleCore
 public enum DeviceDiscovery {
     /// Every Particle device attached now: one entry per Particle tty, plus one per Particle USB device that has no
     /// tty (DFU mode, or a mode without a serial interface). Sorted by port.
-    public static func list() throws -> [ParticleDevice] {
+    public static func list() throws -> [DeviceIdentity] {
         let context = try UdevContext()
-        var found: [ParticleDevice] = []
+        var found: [DeviceIdentity] = []
         var usbWithTTY: Set<String> = []
         for path in try context.syspaths(subsystem: "tty") {
             guard let node = context.device(syspath: path), let device = node.particleDevice else { continue }
@@ -18,12 +18,12 @@ public enum DeviceDiscovery {
             guard let node = context.device(syspath: path), let device = node.particleDevice else { continue }
             found.append(device)
         }
-        return found.sorted(by: ParticleDevice.listingOrder)
+        return found.sorted(by: DeviceIdentity.listingOrder)
     }
 
     /// `list()` on a thread of its own: libudev walks sysfs with blocking reads, which must not hold a cooperative
     /// thread.
-    public static func scan() async throws -> [ParticleDevice] {
+    public static func scan() async throws -> [DeviceIdentity] {
         try await IOThread.run(name: "udev-scan") { try list() }
     }
 }
@@ -32,18 +32,18 @@ public enum DeviceDiscovery {
 public struct DeviceEvent: Sendable, Hashable, Encodable {
     public enum Kind: String, Sendable, Codable { case add, remove }
     public var kind: Kind
-    public var device: ParticleDevice
+    public var device: DeviceIdentity
 
-    public init(kind: Kind, device: ParticleDevice) {
+    public init(kind: Kind, device: DeviceIdentity) {
         self.kind = kind
         self.device = device
     }
 
     enum CodingKeys: String, CodingKey { case event }
 
-    /// The device's keys plus `"event": "add" | "remove"`, flat.
+    /// The device's keys (`USBDeviceJSON`) plus `"event": "add" | "remove"`, flat.
     public func encode(to encoder: any Encoder) throws {
-        try device.encode(to: encoder)
+        try USBDeviceJSON(device).encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kind, forKey: .event)
     }
@@ -54,7 +54,7 @@ public final class DeviceWatcher {
     private let context: UdevContext
     private let monitor: UdevMonitor
     /// What we reported as present, by syspath, so that a removal can be described after sysfs is gone.
-    private var present: [String: ParticleDevice] = [:]
+    private var present: [String: DeviceIdentity] = [:]
 
     public init() throws {
         context = try UdevContext()
@@ -64,16 +64,16 @@ public final class DeviceWatcher {
             if let node = context.device(syspath: path), let device = node.particleDevice { present[path] = device }
         }
         for path in try context.syspaths(subsystem: "usb", devtype: "usb_device") {
-            if let node = context.device(syspath: path), let device = node.particleDevice, device.mode == .dfu {
+            if let node = context.device(syspath: path), let device = node.particleDevice, device.usb?.mode == .dfu {
                 present[path] = device
             }
         }
-        initiallyPresent = present.values.sorted(by: ParticleDevice.listingOrder)
+        initiallyPresent = present.values.sorted(by: DeviceIdentity.listingOrder)
     }
 
     /// The Particle devices attached when the watcher started (before any event), in listing order.
-    public var attachedAtStart: [ParticleDevice] { initiallyPresent }
-    private var initiallyPresent: [ParticleDevice] = []
+    public var attachedAtStart: [DeviceIdentity] { initiallyPresent }
+    private var initiallyPresent: [DeviceIdentity] = []
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) for the next Particle event; nil when the time ran out or
     /// `cancellation` fired.
@@ -106,7 +106,7 @@ public final class DeviceWatcher {
         case "add":
             guard let device = node.particleDevice else { return nil }
             // A normal-mode device is reported through its tty; its bare usb_device only in DFU mode.
-            if node.subsystem == "usb", device.mode != .dfu { return nil }
+            if node.subsystem == "usb", device.usb?.mode != .dfu { return nil }
             present[node.syspath] = device
             return DeviceEvent(kind: .add, device: device)
         case "remove":
@@ -142,7 +142,7 @@ public actor DeviceMonitor {
     deinit { thread.shutdown() }
 
     /// The Particle devices that were attached when the monitor started.
-    public var attached: [ParticleDevice] { watcher?.attachedAtStart ?? [] }
+    public var attached: [DeviceIdentity] { watcher?.attachedAtStart ?? [] }
 
     /// The next Particle event, or nil when `seconds` pass first (nil `seconds`: no limit) or the task is cancelled.
     public func next(within seconds: Double?) async throws -> DeviceEvent? {

@@ -6,7 +6,7 @@ public enum PortSelection {
         "No Particle device found (is it plugged in? see udev-rules/ for permissions)"
 
     /// Picks a port from an explicit choice or from the devices discovered.
-    public static func choose(explicit: String?, among devices: [ParticleDevice]) throws -> String {
+    public static func choose(explicit: String?, among devices: [DeviceIdentity]) throws -> String {
         if let explicit { return explicit }
         let ports = devices.compactMap(\.port)
         switch ports.count {

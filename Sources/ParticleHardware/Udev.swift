@@ -5,7 +5,7 @@ import ParticleCore
 /// file, and every `*_new`/`*_ref` here is balanced by an `*_unref` before the owning value goes away.
 ///
 /// Not Sendable: libudev handles belong to one thread. Use a context inside one synchronous function or task and
-/// hand plain values (`UdevDevice`, `ParticleDevice`) across.
+/// hand plain values (`UdevDevice`, `DeviceIdentity`) across.
 final class UdevContext {
     let handle: OpaquePointer
 
@@ -88,13 +88,13 @@ struct UdevDevice: Sendable, Hashable {
     }
 
     /// The Particle device this node stands for, or nil when it is not one.
-    var particleDevice: ParticleDevice? {
+    var particleDevice: DeviceIdentity? {
         guard let vendorID, let productID, USBIdentity.isParticle(vendorID: vendorID, productID: productID) else {
             return nil
         }
         let port = subsystem == "tty" ? devnode : nil
-        return ParticleDevice(port: port, vendorID: vendorID, productID: productID, serialNumber: serialNumber,
-                              usbPath: ParticleDevice.usbPath(inSyspath: usbSyspath ?? syspath))
+        return DeviceIdentity(usb: USBAddress(vendorID: vendorID, productID: productID, serialNumber: serialNumber,
+                                              path: USBAddress.path(inSyspath: usbSyspath ?? syspath), port: port))
     }
 }
 

@@ -111,13 +111,15 @@ public final class Ledger: Sendable {
 
     /// The device is identified: returns its row as it was before this attempt (nil if never seen), then upserts it
     /// (first_seen kept, identity columns updated when non-nil, status `in_progress`, station/slot/operator/lot/
-    /// profile of this attempt) and sets the attempt's device. One transaction.
-    public func attach(attempt: Int64, identity: DeviceIdentity) async throws -> LedgerDevice? {
+    /// profile of this attempt) and sets the attempt's device. One transaction. The row's key is `deviceID`; the
+    /// other columns come from `identity` (platform by name, Device OS from `systemVersion`).
+    public func attach(attempt: Int64, deviceID: DeviceID, identity: DeviceIdentity) async throws -> LedgerDevice? {
         let now = timestamp()
         let path = path
+        let id = deviceID.rawValue
         return try await write("recording a device") { db in
             let start = try Self.requireAttempt(db, attempt, path: path)
-            let before = try Self.fetchDevice(db, identity.deviceID)
+            let before = try Self.fetchDevice(db, id)
             try db.execute(sql: """
                 INSERT INTO devices (device_id, serial_number, platform, mac, imei, iccid, device_os, status, profile,
                                      first_seen, station, slot, operator, lot, last_attempt)
@@ -132,11 +134,11 @@ public final class Ledger: Sendable {
                     status = 'in_progress', profile = excluded.profile, station = excluded.station,
                     slot = excluded.slot, operator = excluded.operator, lot = excluded.lot,
                     last_attempt = excluded.last_attempt
-                """, arguments: [identity.deviceID, identity.serialNumber, identity.platform, identity.mac,
-                                 identity.imei, identity.iccid, identity.deviceOS, start.profile, now, start.station,
+                """, arguments: [id, identity.serialNumber, identity.platform?.name, identity.mac,
+                                 identity.imei, identity.iccid, identity.systemVersion, start.profile, now, start.station,
                                  start.slot, start.operatorName, start.lot, attempt])
             try db.execute(sql: "UPDATE attempts SET device_id = ?, device_before = ? WHERE id = ?",
-                           arguments: [identity.deviceID, before.map { JSONOutput.line($0) }, attempt])
+                           arguments: [id, before.map { JSONOutput.line($0) }, attempt])
             return before
         }
     }

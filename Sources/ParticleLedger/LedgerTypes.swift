@@ -10,28 +10,6 @@ public enum AttemptStatus: String, Codable, Sendable, CaseIterable {
     case inProgress = "in_progress", provisioned, failed, interrupted, skipped
 }
 
-/// What identifying a device found: its ID and what else the console told (nil when unknown).
-public struct DeviceIdentity: Sendable, Equatable {
-    public var deviceID: String
-    public var platform: String?
-    public var serialNumber: String?
-    public var mac: String?
-    public var deviceOS: String?
-    public var iccid: String?
-    public var imei: String?
-
-    public init(deviceID: String, platform: String? = nil, serialNumber: String? = nil, mac: String? = nil,
-                deviceOS: String? = nil, iccid: String? = nil, imei: String? = nil) {
-        self.deviceID = deviceID
-        self.platform = platform
-        self.serialNumber = serialNumber
-        self.mac = mac
-        self.deviceOS = deviceOS
-        self.iccid = iccid
-        self.imei = imei
-    }
-}
-
 /// What provisioning found or did; nil fields leave the ledger's value as it is.
 public struct DeviceOutcome: Sendable, Equatable {
     public var name: String?

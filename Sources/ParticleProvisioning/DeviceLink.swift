@@ -22,36 +22,14 @@ public struct WiFiSettings: Sendable, CustomStringConvertible {
     }
 }
 
-/// What a device said about itself when asked. What only the listening-mode console tells (MAC, Device OS version,
-/// serial number, ICCID/IMEI) is recorded here: it cannot be asked again once the device left listening mode.
-public struct DeviceSummary: Sendable, Equatable {
-    public var id: String
-    public var platform: String?
-    public var platformID: Int?
-    public var mac: String?
-    public var osVersion: String?
-    public var serialNumber: String?
-    public var iccid: String?
-    public var imei: String?
-
-    public init(id: String, platform: String? = nil, platformID: Int? = nil, mac: String? = nil,
-                osVersion: String? = nil, serialNumber: String? = nil, iccid: String? = nil, imei: String? = nil) {
-        self.id = id
-        self.platform = platform
-        self.platformID = platformID
-        self.mac = mac
-        self.osVersion = osVersion
-        self.serialNumber = serialNumber
-        self.iccid = iccid
-        self.imei = imei
-    }
-}
-
 /// The local side of provisioning: the path to a device in listening mode (USB serial or its SoftAP).
 public protocol DeviceLink: Sendable {
     /// "serial /dev/ttyACM0", "softap 192.168.0.1:5609".
     var name: String { get }
-    func identify() async throws -> DeviceSummary
+    /// Who the device on the other end is: its ID at least (provisioning needs it), and whatever else the link tells.
+    /// What only the listening-mode console tells (MAC, Device OS version, serial number, ICCID/IMEI) is asked here:
+    /// it cannot be asked again once the device left listening mode.
+    func identify() async throws -> DeviceIdentity
     func setClaimCode(_ code: String) async throws
     func configureWiFi(_ settings: WiFiSettings) async throws
     /// Leaves listening mode so the device joins the network (serial `x`, SoftAP `connect-ap`).
@@ -60,7 +38,7 @@ public protocol DeviceLink: Sendable {
     /// that it answers. Throws when this link cannot (SoftAP, Device OS 6).
     func enterListeningMode() async throws
     /// Whether `enterListeningMode()` can work for this device (serial on Device OS 0.5–5.x).
-    func canEnterListeningMode(_ device: DeviceSummary) -> Bool
+    func canEnterListeningMode(_ device: DeviceIdentity) -> Bool
 }
 
 extension DeviceLink {
@@ -68,7 +46,7 @@ extension DeviceLink {
         throw UserError(.timedOut, "\(name) cannot put the device into listening mode: hold SETUP until the LED blinks dark blue")
     }
 
-    public func canEnterListeningMode(_ device: DeviceSummary) -> Bool { false }
+    public func canEnterListeningMode(_ device: DeviceIdentity) -> Bool { false }
 }
 
 /// Listening mode over USB serial.
@@ -89,23 +67,25 @@ public struct SerialLink: DeviceLink {
         try await ListeningModeSession.with(path: port, timeout: timeout, body)
     }
 
-    public func identify() async throws -> DeviceSummary {
+    public func identify() async throws -> DeviceIdentity {
         // `m` and `v` only answer in listening mode: ask now, they are gone once the device leaves it.
-        let (identity, mac, version) = try await withSession { session in
+        let (reply, mac, version) = try await withSession { session in
             (try await session.identify(), try? await session.mac(), try? await session.version())
         }
-        var summary = DeviceSummary(id: identity.deviceID, mac: mac, osVersion: version,
-                                    serialNumber: identity.serialNumber, iccid: identity.iccid, imei: identity.imei)
-        // The USB identity of the port tells the platform; else the device's own system information does.
-        if let usb = (try? await DeviceDiscovery.scan())?.first(where: { $0.port == port }), usb.platformID != nil {
-            summary.platform = usb.platform
-            summary.platformID = usb.platformID
-            return summary
+        var identity = reply.identity
+        identity.mac = mac
+        identity.systemVersion = version
+        // The USB identity of the port tells the platform (and where it is plugged in); else the device's own system
+        // information does.
+        let attached = (try? await DeviceDiscovery.scan())?.first { $0.port == port }
+        identity.usb = attached?.usb
+        if let platform = attached?.platform, platform.id != nil {
+            identity.platform = platform
+            return identity
         }
-        let platformID = try? await withSession { try await $0.inspect().platformID }
-        summary.platformID = platformID
-        summary.platform = platformID.flatMap(Platform.withID)?.name
-        return summary
+        let info = try? await withSession { try await $0.inspect() }
+        identity.platform = info?.identity.platform
+        return identity
     }
 
     /// The 28800-baud signal, then `i` until it answers (the device may re-enumerate while it switches).
@@ -113,8 +93,8 @@ public struct SerialLink: DeviceLink {
         _ = try await ListeningModeEntry.enter(port: port, timeout: timeout)
     }
 
-    public func canEnterListeningMode(_ device: DeviceSummary) -> Bool {
-        guard let version = device.osVersion else { return false }
+    public func canEnterListeningMode(_ device: DeviceIdentity) -> Bool {
+        guard let version = device.systemVersion else { return false }
         let parts = version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
         let (major, minor) = (parts.first ?? 0, parts.dropFirst().first ?? 0)
         return major > 0 ? major < 6 : minor >= 5
@@ -147,10 +127,9 @@ public struct SoftAPLink: DeviceLink {
 
     public var name: String { "softap \(client.address)" }
 
-    public func identify() async throws -> DeviceSummary {
-        let id = try await client.deviceID()
+    public func identify() async throws -> DeviceIdentity {
         // Only Photons and P1s have a SoftAP setup; the device-id reply does not say which.
-        return DeviceSummary(id: id, platform: nil, platformID: nil)
+        try await client.deviceInfo().identity
     }
 
     public func setClaimCode(_ code: String) async throws {

@@ -51,30 +51,26 @@ public struct ProvisioningPlan: Sendable {
     }
 }
 
-/// The result of a provisioning run (or, inside a `ProvisioningError`, what a failed run got done).
-public struct ProvisioningSummary: Sendable, Codable, Equatable {
-    /// nil only when the run failed before the device was identified.
-    public var deviceID: String?
-    public var platform: String?
+/// The result of a provisioning run (or, inside a `ProvisioningError`, what a failed run got done): the device as
+/// identified, and what the run did. Its `--json` object has every key, `null` when unknown.
+public struct ProvisioningSummary: Sendable, Encodable, Equatable {
+    /// The device as the link identified it (what only the listening-mode console tells — MAC, Device OS version,
+    /// serial number, ICCID/IMEI — is recorded here, being gone once the device left listening mode), with the
+    /// platform from the cloud when the link did not tell it. `id` is nil only when the run failed before the device
+    /// was identified.
+    public var device: DeviceIdentity
     public var owner: String?
     /// The device's name: the one this run gave it, else the one it had.
     public var name: String?
     public var product: String?
     /// The firmware flashed and verified by this run, else what the device was found running (`verified` false).
     public var firmware: FlashOutcome?
-    /// Recorded in listening mode (gone once the device leaves it); nil when the link does not tell.
-    public var deviceOS: String?
-    public var mac: String?
-    public var serialNumber: String?
-    public var iccid: String?
-    public var imei: String?
     public var steps: [StepReport]
     public var seconds: Double
 
-    public init(deviceID: String? = nil, platform: String? = nil, owner: String? = nil, name: String? = nil,
+    public init(device: DeviceIdentity = DeviceIdentity(), owner: String? = nil, name: String? = nil,
                 product: String? = nil, firmware: FlashOutcome? = nil, steps: [StepReport] = [], seconds: Double = 0) {
-        self.deviceID = deviceID
-        self.platform = platform
+        self.device = device
         self.owner = owner
         self.name = name
         self.product = product
@@ -82,6 +78,15 @@ public struct ProvisioningSummary: Sendable, Codable, Equatable {
         self.steps = steps
         self.seconds = seconds
     }
+
+    // The device's fields as the `--json` object names them.
+    public var deviceID: String? { device.id?.rawValue }
+    public var platform: String? { device.platform?.name }
+    public var deviceOS: String? { device.systemVersion }
+    public var mac: String? { device.mac }
+    public var serialNumber: String? { device.serialNumber }
+    public var iccid: String? { device.iccid }
+    public var imei: String? { device.imei }
 
     enum CodingKeys: String, CodingKey {
         case platform, owner, name, product, firmware, mac, iccid, imei, steps, seconds
@@ -113,14 +118,10 @@ public struct ProvisioningSummary: Sendable, Codable, Equatable {
 
     private enum ReleaseKey: String, CodingKey { case particlectlVersion = "particlectl_version" }
 
-    mutating func record(_ device: DeviceSummary) {
-        deviceID = device.id
-        platform = device.platform ?? platform
-        deviceOS = device.osVersion
-        mac = device.mac
-        serialNumber = device.serialNumber
-        iccid = device.iccid
-        imei = device.imei
+    mutating func record(_ identified: DeviceIdentity) {
+        let platform = identified.platform ?? device.platform
+        device = identified
+        device.platform = platform
     }
 }
 
@@ -143,7 +144,7 @@ public struct Provisioner: Sendable {
     public var maximumPollInterval: Double = 10
     /// Asked for the Wi-Fi password once the device is found, when `plan.wifi.password` is nil. Not called when
     /// the device needs no Wi-Fi credentials (already claimed and online).
-    public var passwordPrompt: (@Sendable (DeviceSummary) throws -> String)?
+    public var passwordPrompt: (@Sendable (DeviceIdentity) throws -> String)?
     /// A `spark/status` stream shared with other runs (a station's); nil: this run opens its own.
     public var statusStream: SharedStatusStream?
     /// Called with each step's report when the step ends, before the next step starts (a ledger commits it here). A
@@ -152,7 +153,7 @@ public struct Provisioner: Sendable {
     /// The device as the caller identified it over this same link just before (a station recognises a device
     /// before it provisions it): the identify step reports it instead of asking the device again. Leave nil when
     /// the device may have changed since (a retry after a failure).
-    public var identified: DeviceSummary?
+    public var identified: DeviceIdentity?
 
     /// A device over a local link (serial, SoftAP) in listening mode, or one that this run puts back into it.
     public init(cloud: CloudClient, link: any DeviceLink, plan: ProvisioningPlan) {
@@ -213,28 +214,32 @@ public struct Provisioner: Sendable {
         }
         let progress = run.progress
         let identified = self.identified
-        let device = try await run.step(.identify) { () -> (DeviceSummary, StepReport.Outcome, String) in
-            if let identified {
-                return (identified, .done, "\(identified.id) over \(link.name), identified just before\(Self.describe(identified))")
+        let (device, deviceID) = try await run.step(.identify) {
+            () -> ((DeviceIdentity, DeviceID), StepReport.Outcome, String) in
+            if let identified, let id = identified.id {
+                return ((identified, id), .done, "\(id) over \(link.name), identified just before\(Self.describe(identified))")
             }
+            var how = ""
+            var identity: DeviceIdentity
             do {
-                let summary = try await link.identify()
-                return (summary, .done, "\(summary.id) over \(link.name)\(Self.describe(summary))")
+                identity = try await link.identify()
             } catch let error as ListeningModeError where error.kind == .silent || error.kind == .notConsoleOutput {
                 // It left listening mode (an application runs, e.g. after an earlier run's `connect`): put it back.
                 progress(.note("not in listening mode; putting it back"))
                 try await link.enterListeningMode()
-                let summary = try await link.identify()
-                return (summary, .done, "\(summary.id) over \(link.name), put back into listening mode\(Self.describe(summary))")
+                identity = try await link.identify()
+                how = ", put back into listening mode"
             }
+            guard let id = identity.id else { throw UnidentifiedDevice(link: link.name) }
+            return ((identity, id), .done, "\(id) over \(link.name)\(how)\(Self.describe(identity))")
         }
         run.device = device
         run.summary.record(device)
-        let reference = try DeviceReference(device.id)
+        let reference = DeviceReference(id: deviceID)
         let expectedOwner = try await expectedOwnerName()
 
         let found = try await run.step(.checkCloud) { () -> (Device?, StepReport.Outcome, String) in
-            if let holder = nameHolder, let name = plan.name, holder != device.id {
+            if let holder = nameHolder, let name = plan.name, holder != deviceID.rawValue {
                 throw ProvisioningPlanError(.nameTaken(name: name, deviceID: holder))
             }
             guard let info = try await ownedDeviceInfo(reference) else {
@@ -251,7 +256,7 @@ public struct Provisioner: Sendable {
                 if (try? await cloud.devices(product: product).info(reference)) != nil {
                     return ((), .skipped, "already in product \(product)")
                 }
-                _ = try await cloud.devices(product: product).importDevices([device.id])
+                _ = try await cloud.devices(product: product).importDevices([deviceID.rawValue])
                 return ((), .done, "added to product \(product)")
             }
         }
@@ -261,7 +266,7 @@ public struct Provisioner: Sendable {
         if keepsCredentials {
             try await run.skip(.claimCode, "already \(held(by: expectedOwner))")
             try await run.skip(.configure, "keeps the Wi-Fi credentials it was online with")
-            subscription = await subscribeToStatus(device.id)
+            subscription = await subscribeToStatus(deviceID.rawValue)
         } else {
             guard let wifi = plan.wifi else {
                 throw StepFailure(step: .claimCode, error: ProvisioningPlanError(.noWiFi))
@@ -280,7 +285,7 @@ public struct Provisioner: Sendable {
                 }
             }
             // Listen before the credentials are written: the device may connect as soon as it has them.
-            subscription = await subscribeToStatus(device.id)
+            subscription = await subscribeToStatus(deviceID.rawValue)
             try await run.step(.configure) { () -> ((), StepReport.Outcome, String) in
                 if let code { try await link.setClaimCode(code) }
                 try await link.configureWiFi(settings)
@@ -313,7 +318,7 @@ public struct Provisioner: Sendable {
             }
             return (info, .done, "\(info.id) \(held(by: expectedOwner))\(info.isOnline ? ", online" : ", offline")")
         }
-        run.summary.deviceID = info.id
+        run.summary.device.id = DeviceID(info.id)
         let reference = try DeviceReference(info.id)
         if info.isOnline {
             try await run.skip(.waitOnline, "already online")
@@ -331,7 +336,7 @@ public struct Provisioner: Sendable {
     }
 
     /// verify-owner → [rename] → [flash], and the name and firmware as found.
-    private func finish(_ reference: DeviceReference, platform: String?, expectedOwner: String?,
+    private func finish(_ reference: DeviceReference, platform: Platform?, expectedOwner: String?,
                         _ run: inout Run) async throws {
         let info = try await run.step(.verifyOwner) { () -> (Device, StepReport.Outcome, String) in
             guard let info = try await ownedDeviceInfo(reference) else {
@@ -345,10 +350,10 @@ public struct Provisioner: Sendable {
         }
         run.summary.owner = info.owner ?? expectedOwner
         // The device may not say its platform (SoftAP does not); the cloud knows it.
-        run.summary.platform = platform ?? info.platformID.flatMap { Platform.withID($0)?.name }
+        run.summary.device.platform = platform ?? info.platformID.flatMap(Platform.withID)
         run.summary.name = info.name
         run.summary.firmware = Self.firmwareFound(info)
-        run.summary.deviceOS = run.summary.deviceOS ?? info.systemFirmwareVersion
+        run.summary.device.systemVersion = run.summary.device.systemVersion ?? info.systemFirmwareVersion
 
         if let name = plan.name {
             let named = try await run.step(.rename) { () -> (String, StepReport.Outcome, String) in
@@ -428,7 +433,7 @@ public struct Provisioner: Sendable {
     }
 
     /// The Wi-Fi settings with the password: given, or asked now that the device is found; checked.
-    private func completed(_ wifi: WiFiSettings, device: DeviceSummary) throws -> WiFiSettings {
+    private func completed(_ wifi: WiFiSettings, device: DeviceIdentity) throws -> WiFiSettings {
         var settings = wifi
         if settings.password == nil {
             guard let passwordPrompt else { throw ProvisioningPlanError(.badPassword("no Wi-Fi password was given")) }
@@ -504,7 +509,7 @@ public struct Provisioner: Sendable {
     // MARK: - Reporting
 
     /// What makes the next attempt work, from where this one stopped.
-    private func advice(after failure: StepFailure, device: DeviceSummary?) -> ResumeAdvice {
+    private func advice(after failure: StepFailure, device: DeviceIdentity?) -> ResumeAdvice {
         let status = (failure.error as? any ParticleError)?.exitStatus
         if status == .usage || status == .authentication || failure.error is ProvisioningPlanError { return .fixCause }
         switch failure.step {
@@ -517,7 +522,7 @@ public struct Provisioner: Sendable {
             if let device, link.canEnterListeningMode(device) { return .rerunReentersListeningMode }
             return .holdSetupThenRerun
         case .rename, .flash:
-            return .finishFromCloud(deviceID: device?.id ?? target?.value ?? "")
+            return .finishFromCloud(deviceID: device?.id?.rawValue ?? target?.value ?? "")
         }
     }
 
@@ -532,10 +537,10 @@ public struct Provisioner: Sendable {
         return FlashOutcome(firmware: match?.name ?? "unknown", verified: false, functions: functions, variables: variables)
     }
 
-    static func describe(_ device: DeviceSummary) -> String {
+    static func describe(_ device: DeviceIdentity) -> String {
         var parts: [String] = []
-        if let platform = device.platform { parts.append(platform) }
-        if let version = device.osVersion { parts.append("Device OS \(version)") }
+        if let platform = device.platform { parts.append(platform.name) }
+        if let version = device.systemVersion { parts.append("Device OS \(version)") }
         if let mac = device.mac { parts.append("MAC \(mac)") }
         if let serial = device.serialNumber { parts.append("serial \(serial)") }
         return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
@@ -554,7 +559,7 @@ struct Run: Sendable {
     let progress: @Sendable (ProgressEvent) -> Void
     let recorder: (@Sendable (StepReport) async throws -> Void)?
     var summary = ProvisioningSummary()
-    var device: DeviceSummary?
+    var device: DeviceIdentity?
 
     init(started: Date, progress: @escaping @Sendable (ProgressEvent) -> Void,
          recorder: (@Sendable (StepReport) async throws -> Void)? = nil) {

@@ -64,6 +64,22 @@ public struct ProvisioningError: ParticleError {
     }
 }
 
+/// The link answered but did not tell the device ID, which provisioning needs (a `DeviceLink` whose identity has no
+/// `id`).
+public struct UnidentifiedDevice: ParticleError, Equatable {
+    /// The link's name ("serial /dev/ttyACM0").
+    public var link: String
+
+    public init(link: String) {
+        self.link = link
+    }
+
+    public var exitStatus: ExitStatus { .remoteError }
+    public var message: String {
+        "the device on \(link) did not tell its device ID: check that it is in listening mode (LED blinking dark blue)"
+    }
+}
+
 /// The device did not come online in time (a local deadline, not a cloud answer).
 public struct OnlineTimeoutError: ParticleError, Equatable {
     public var deviceID: String

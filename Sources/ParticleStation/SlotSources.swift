@@ -20,7 +20,7 @@ struct HotPlugSource: Sendable {
         }
         var ignored: Set<String> = []
         func consider(_ event: DeviceEvent) {
-            guard let port = event.device.port, event.device.mode == .normal else { return }
+            guard let port = event.device.port, event.device.usb?.mode == .normal else { return }
             let slot = Self.slotName(event.device)
             if !profile.allows(usbPath: slot) {
                 if event.kind == .add, ignored.insert(slot).inserted {
@@ -46,8 +46,8 @@ struct HotPlugSource: Sendable {
     }
 
     /// The USB path, else the tty's name.
-    static func slotName(_ device: ParticleDevice) -> String {
-        device.usbPath ?? device.port.map(FixedPortSource.slotName) ?? "unknown"
+    static func slotName(_ device: DeviceIdentity) -> String {
+        device.usb?.path ?? device.port.map(FixedPortSource.slotName) ?? "unknown"
     }
 }
 

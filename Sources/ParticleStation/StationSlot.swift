@@ -67,23 +67,26 @@ struct StationSlot: Sendable {
         // ledger whether this device was already done under this profile.
         let identifyStart = Date()
         emit("identify", .started)
-        let device: DeviceSummary
+        let device: DeviceIdentity
+        let deviceID: DeviceID
         do {
             device = try await Self.identify(link)
+            guard let id = device.id else { throw UnidentifiedDevice(link: link.name) }
+            deviceID = id
         } catch {
             return try await failed(attempt: attempt, step: "identify", deviceID: nil, error: error,
                                     seconds: Date().timeIntervalSince(identifyStart))
         }
         let identifySeconds = Date().timeIntervalSince(identifyStart)
-        let identity = DeviceIdentity(deviceID: device.id, platform: device.platform, serialNumber: device.serialNumber,
-                                      mac: device.mac, deviceOS: device.osVersion, iccid: device.iccid, imei: device.imei)
-        let previous = try await durably { try await ledger.attach(attempt: attempt, identity: identity) }
-        let detail = "\(device.id)\(Self.describe(device))"
+        let previous = try await durably {
+            try await ledger.attach(attempt: attempt, deviceID: deviceID, identity: device)
+        }
+        let detail = "\(deviceID)\(Self.describe(device))"
         try await durably {
             try await ledger.recordStep(attempt: attempt, StepRecord(step: "identify", outcome: "done",
                                                                      seconds: identifySeconds, detail: detail, error: nil))
         }
-        emit("identify", .done, deviceID: device.id, seconds: identifySeconds, detail: detail)
+        emit("identify", .done, deviceID: deviceID.rawValue, seconds: identifySeconds, detail: detail)
 
         if let previous, previous.status == .provisioned, previous.profile == profile.fingerprint,
            !context.configuration.reprovision {
@@ -93,7 +96,7 @@ struct StationSlot: Sendable {
             try await durably {
                 try await ledger.finish(attempt: attempt, status: .skipped, failedStep: nil, error: nil)
             }
-            emit("result", .skipped, deviceID: device.id, detail: reason)
+            emit("result", .skipped, deviceID: deviceID.rawValue, detail: reason)
             return .skipped
         }
 
@@ -102,10 +105,10 @@ struct StationSlot: Sendable {
         if let template = profile.nameTemplate {
             do {
                 name = try await durably {
-                    try await ledger.allocateName(deviceID: device.id, template: template.text) { try template.render($0) }
+                    try await ledger.allocateName(deviceID: deviceID.rawValue, template: template.text) { try template.render($0) }
                 }
             } catch {
-                return try await failed(attempt: attempt, step: "validate", deviceID: device.id, error: error, seconds: 0)
+                return try await failed(attempt: attempt, step: "validate", deviceID: deviceID.rawValue, error: error, seconds: 0)
             }
         }
 
@@ -122,7 +125,7 @@ struct StationSlot: Sendable {
                     step: report.step.rawValue, outcome: report.outcome.rawValue, seconds: report.seconds,
                     detail: report.detail, error: nil))
             }
-            slot.emit(report.step.rawValue, report.outcome == .done ? .done : .skipped, deviceID: device.id,
+            slot.emit(report.step.rawValue, report.outcome == .done ? .done : .skipped, deviceID: deviceID.rawValue,
                       seconds: report.seconds, detail: report.detail)
         }
         var triesLeft = profile.retries
@@ -132,56 +135,56 @@ struct StationSlot: Sendable {
                 summary = try await provisioner.run { event in
                     switch event {
                     case .started(let step) where step != .identify:
-                        slot.emit(step.rawValue, .started, deviceID: device.id)
+                        slot.emit(step.rawValue, .started, deviceID: deviceID.rawValue)
                     case .note(let text):
-                        slot.emit("note", .note, deviceID: device.id, detail: text)
+                        slot.emit("note", .note, deviceID: deviceID.rawValue, detail: text)
                     default:
                         break
                     }
                 }
                 break
             } catch let error as ProvisioningError {
-                try await record(partial: error.summary, deviceID: device.id)
+                try await record(partial: error.summary, deviceID: deviceID.rawValue)
                 if !error.isInterrupted, triesLeft > 0, !Task.isCancelled,
                    error.resume == .rerun || error.resume == .rerunReentersListeningMode {
                     triesLeft -= 1
                     provisioner.identified = nil
-                    emit(error.step.rawValue, .retrying, deviceID: device.id, error: error.cause)
+                    emit(error.step.rawValue, .retrying, deviceID: deviceID.rawValue, error: error.cause)
                     continue
                 }
-                return try await failed(attempt: attempt, step: error.step.rawValue, deviceID: device.id,
+                return try await failed(attempt: attempt, step: error.step.rawValue, deviceID: deviceID.rawValue,
                                         error: error.isInterrupted ? CancellationError() : error.underlying,
                                         seconds: error.summary.seconds)
             } catch {
-                return try await failed(attempt: attempt, step: "validate", deviceID: device.id, error: error, seconds: 0)
+                return try await failed(attempt: attempt, step: "validate", deviceID: deviceID.rawValue, error: error, seconds: 0)
             }
         }
-        try await record(partial: summary, deviceID: device.id)
+        try await record(partial: summary, deviceID: deviceID.rawValue)
 
         // Acceptance.
         if !profile.acceptance.isEmpty {
             let start = Date()
-            emit("acceptance", .started, deviceID: device.id)
+            emit("acceptance", .started, deviceID: deviceID.rawValue)
             do {
                 let checks = AcceptanceChecks(profile.acceptance, devices: context.cloud.devices(product: profile.product))
-                let found = try await checks.run(on: try DeviceReference(device.id))
+                let found = try await checks.run(on: DeviceReference(id: deviceID))
                 let seconds = Date().timeIntervalSince(start)
                 try await durably {
                     try await ledger.recordStep(attempt: attempt, StepRecord(step: "acceptance", outcome: "done",
                                                                              seconds: seconds, detail: found, error: nil))
                 }
-                emit("acceptance", .done, deviceID: device.id, seconds: seconds, detail: found)
+                emit("acceptance", .done, deviceID: deviceID.rawValue, seconds: seconds, detail: found)
             } catch {
-                return try await failed(attempt: attempt, step: "acceptance", deviceID: device.id, error: error,
+                return try await failed(attempt: attempt, step: "acceptance", deviceID: deviceID.rawValue, error: error,
                                         seconds: Date().timeIntervalSince(start))
             }
         }
 
         try await durably { try await ledger.finish(attempt: attempt, status: .provisioned, failedStep: nil, error: nil) }
-        emit("result", .provisioned, deviceID: device.id, seconds: summary.seconds,
+        emit("result", .provisioned, deviceID: deviceID.rawValue, seconds: summary.seconds,
              detail: [summary.name, summary.firmware.map { "\($0.firmware)\($0.verified ? " verified" : "")" }]
                 .compactMap { $0 }.joined(separator: ", "))
-        await runHook(profile.hooks.onDone, named: "on_done", attempt: attempt, deviceID: device.id, status: "provisioned")
+        await runHook(profile.hooks.onDone, named: "on_done", attempt: attempt, deviceID: deviceID.rawValue, status: "provisioned")
         return .provisioned
     }
 
@@ -222,9 +225,7 @@ struct StationSlot: Sendable {
         let input: [UInt8]
         do {
             let record = try await durably { try await ledger.record(attempt: attempt) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            input = Array(try encoder.encode(record)) + [0x0a]
+            input = try JSONOutput.encode(record) + [0x0a]
         } catch {
             input = []
         }
@@ -258,7 +259,7 @@ struct StationSlot: Sendable {
     }
 
     /// Identifies the device; one that runs an application is put back into listening mode first.
-    static func identify(_ link: SerialLink) async throws -> DeviceSummary {
+    static func identify(_ link: SerialLink) async throws -> DeviceIdentity {
         do {
             return try await link.identify()
         } catch let error as ListeningModeError where error.kind == .silent || error.kind == .notConsoleOutput {
@@ -272,10 +273,10 @@ struct StationSlot: Sendable {
         return (error as? any ParticleError)?.message ?? String(describing: error)
     }
 
-    static func describe(_ device: DeviceSummary) -> String {
+    static func describe(_ device: DeviceIdentity) -> String {
         var parts: [String] = []
-        if let platform = device.platform { parts.append(platform) }
-        if let version = device.osVersion { parts.append("Device OS \(version)") }
+        if let platform = device.platform { parts.append(platform.name) }
+        if let version = device.systemVersion { parts.append("Device OS \(version)") }
         if let serial = device.serialNumber { parts.append("serial \(serial)") }
         return parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
     }

@@ -109,9 +109,7 @@ enum StateOnExit {
             source.setEventHandler {
                 Task {
                     let snapshot = await cloud.snapshot()
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    if let bytes = try? encoder.encode(snapshot) {
+                    if let bytes = (try? JSONOutput.encode(snapshot, style: .pretty)).map({ Data($0) }) {
                         let temporary = path + ".tmp"
                         if FileManager.default.createFile(atPath: temporary, contents: bytes,
                                                           attributes: [.posixPermissions: 0o600]) {

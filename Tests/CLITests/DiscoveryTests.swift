@@ -1,4 +1,5 @@
 import Foundation
+import ParticleCore
 import ParticleHardware
 import Testing
 

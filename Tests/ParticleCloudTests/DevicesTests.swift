@@ -24,6 +24,22 @@ import Testing
         #expect(info.platformID == 6)
         #expect(info.functions == ["setColor", "publishEvent"])
         #expect(info.variables == ["sensor": "int32"])
+        // Who it is, for the rest of the code: the one device identity.
+        #expect(info.identity.id == DeviceID("0123456789abcdef01234567"))
+        #expect(info.identity.name == info.name)
+        #expect(info.identity.platform?.name == "photon")
+        #expect(info.identity.usb == nil)
+    }
+
+    @Test("a cloud device maps to the identity; an unknown platform id stays visible, a bad id is no ID")
+    func identityOfACloudDevice() throws {
+        let json = #"{"id":"E00FCE68A1B2C3D4E5F60718","name":"bench-7","platform_id":99,"serial_number":"P046AB1","imei":"35","iccid":"89","system_firmware_version":"6.2.0"}"#
+        let device = try JSONDecoder().decode(Device.self, from: Data(json.utf8))
+        #expect(device.identity == DeviceIdentity(id: DeviceID("e00fce68a1b2c3d4e5f60718"), name: "bench-7",
+                                                  platform: .unknown, serialNumber: "P046AB1", imei: "35",
+                                                  iccid: "89", systemVersion: "6.2.0"))
+        #expect(Device(id: "not-an-id").identity.id == nil)
+        #expect(Device(id: "0123456789abcdef01234567", platformID: 32).identity.platform?.name == "p2")
     }
 
     @Test func renameNotesAndPingAreFormEncodedPuts() async throws {

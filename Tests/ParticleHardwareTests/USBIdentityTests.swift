@@ -42,9 +42,40 @@ struct USBIdentityTests {
     }
 
     @Test func jsonKeysAndNulls() {
-        let device = ParticleDevice(port: nil, vendorID: 0x2b04, productID: 0xd006, serialNumber: nil)
-        let json = JSONOutput.line(device)
+        let device = DeviceIdentity(usb: USBAddress(vendorID: 0x2b04, productID: 0xd006))
+        let json = JSONOutput.line(USBDeviceJSON(device))
         #expect(json == #"{"mode":"dfu","platform":"photon","platform_id":6,"port":null,"product_id":"d006","serial_number":null,"usb_path":null,"vendor_id":"2b04"}"#)
+    }
+
+    @Test func jsonOfATTYDeviceWithEveryField() {
+        let device = DeviceIdentity(usb: USBAddress(vendorID: 0x2b04, productID: 0xc00c,
+                                                    serialNumber: "E00FCE681F2A3B4C5D6E7F80", path: "1-1.3",
+                                                    port: "/dev/ttyACM0"))
+        #expect(JSONOutput.line(USBDeviceJSON(device)) == #"{"mode":"normal","platform":"argon","platform_id":12,"port":"/dev/ttyACM0","product_id":"c00c","serial_number":"E00FCE681F2A3B4C5D6E7F80","usb_path":"1-1.3","vendor_id":"2b04"}"#)
+        #expect(JSONOutput.line(DeviceEvent(kind: .remove, device: device)) == #"{"event":"remove","mode":"normal","platform":"argon","platform_id":12,"port":"/dev/ttyACM0","product_id":"c00c","serial_number":"E00FCE681F2A3B4C5D6E7F80","usb_path":"1-1.3","vendor_id":"2b04"}"#)
+    }
+
+    @Test func anUnknownParticleProductIsListedAsUnknown() {
+        let device = DeviceIdentity(usb: USBAddress(vendorID: 0x2b04, productID: 0xc0ee, port: "/dev/ttyACM1"))
+        #expect(device.platform == .unknown)
+        #expect(JSONOutput.line(USBDeviceJSON(device)) == #"{"mode":"normal","platform":"unknown","platform_id":null,"port":"/dev/ttyACM1","product_id":"c0ee","serial_number":null,"usb_path":null,"vendor_id":"2b04"}"#)
+    }
+
+    @Test("a device found on USB: platform and mode from the product id, the ID from a USB serial number that is one")
+    func identityFromUSB() {
+        let usb = USBAddress(vendorID: 0x2b04, productID: 0xc020, serialNumber: "0A10ACED202194944A042F04",
+                             path: "1-1.3", port: "/dev/ttyACM0")
+        let device = DeviceIdentity(usb: usb)
+        #expect(device.id == DeviceID("0a10aced202194944a042f04"))
+        #expect(device.platform?.name == "p2")
+        #expect(device.platform?.id == 32)
+        #expect(device.port == "/dev/ttyACM0")
+        #expect(device.usb?.mode == .normal)
+        #expect(device.serialNumber == nil)
+        let odd = DeviceIdentity(usb: USBAddress(vendorID: 0x2b04, productID: 0xd006, serialNumber: "SIM-1"))
+        #expect(odd.id == nil)
+        #expect(odd.usb?.mode == .dfu)
+        #expect(odd.port == nil)
     }
 
     @Test("the USB path is the port chain in a sysfs path, for the tty and for its USB device alike", arguments: [
@@ -54,20 +85,20 @@ struct USBIdentityTests {
         ("/sys/devices/pci0000:00/0000:00:14.0/usb3/3-10.2.1/3-10.2.1:1.0/tty/ttyACM7", "3-10.2.1"),
     ])
     func usbPathFromSyspath(syspath: String, expected: String) {
-        #expect(ParticleDevice.usbPath(inSyspath: syspath) == expected)
+        #expect(USBAddress.path(inSyspath: syspath) == expected)
     }
 
     @Test func noUSBPathOutsideUSB() {
-        #expect(ParticleDevice.usbPath(inSyspath: "/sys/devices/virtual/tty/ptmx") == nil)
-        #expect(ParticleDevice.usbPath(inSyspath: "/sys/devices/platform/serial8250/tty/ttyS0") == nil)
-        #expect(ParticleDevice.usbPath(inSyspath: "/sys/devices/usb1/1-/x") == nil)
+        #expect(USBAddress.path(inSyspath: "/sys/devices/virtual/tty/ptmx") == nil)
+        #expect(USBAddress.path(inSyspath: "/sys/devices/platform/serial8250/tty/ttyS0") == nil)
+        #expect(USBAddress.path(inSyspath: "/sys/devices/usb1/1-/x") == nil)
     }
 
     @Test func portsSortNaturally() {
         let ports = ["/dev/ttyACM10", "/dev/ttyACM2", "/dev/ttyACM0"].map {
-            ParticleDevice(port: $0, vendorID: 0x2b04, productID: 0xc006, serialNumber: nil)
+            DeviceIdentity(usb: USBAddress(vendorID: 0x2b04, productID: 0xc006, port: $0))
         }
-        #expect(ports.sorted(by: ParticleDevice.listingOrder).compactMap(\.port) ==
+        #expect(ports.sorted(by: DeviceIdentity.listingOrder).compactMap(\.port) ==
                 ["/dev/ttyACM0", "/dev/ttyACM2", "/dev/ttyACM10"])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ParticleCore
 import ParticleHardware
 import Testing
 

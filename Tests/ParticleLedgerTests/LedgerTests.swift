@@ -38,8 +38,9 @@ final class ManualClock: @unchecked Sendable {
 }
 
 let start = AttemptStart(station: "line-3", slot: "1-1.3", operatorName: "ana", lot: "L42", profile: "fp-a")
-let argon = DeviceIdentity(deviceID: "e00fce68a1b2c3d4e5f60718", platform: "argon", serialNumber: "SIMARGON00001",
-                           mac: "6c:0b:84:5a:00:00", deviceOS: "5.9.0")
+let argonID = DeviceID("e00fce68a1b2c3d4e5f60718")!  // a literal known to be one
+let argon = DeviceIdentity(id: argonID, platform: Platform.named("argon"), serialNumber: "SIMARGON00001",
+                           mac: "6c:0b:84:5a:00:00", systemVersion: "5.9.0")
 
 func tables(_ path: String) throws -> [String] {
     let queue = try DatabaseQueue(path: path)
@@ -82,11 +83,11 @@ struct LedgerOpeningTests {
         do {
             let ledger = try await Ledger(path: path)
             let attempt = try await ledger.beginAttempt(start)
-            _ = try await ledger.attach(attempt: attempt, identity: argon)
+            _ = try await ledger.attach(attempt: attempt, deviceID: argonID, identity: argon)
             try await ledger.recordStep(attempt: attempt, StepRecord(step: "identify", outcome: "done", seconds: 0.05))
         }
         let again = try await Ledger(path: path)
-        let device = try await again.device(argon.deviceID)
+        let device = try await again.device(argonID.rawValue)
         #expect(device?.serialNumber == "SIMARGON00001")
         let record = try await again.record(attempt: 1)
         #expect(record.steps == [StepRecord(step: "identify", outcome: "done", seconds: 0.05)])
@@ -242,8 +243,8 @@ struct LedgerRecordingTests {
         let clock = ManualClock("2025-03-01T08:00:00Z")
         let ledger = try await Ledger(path: folder.file("l.sqlite"), options: clock.options)
         let first = try await ledger.beginAttempt(start)
-        #expect(try await ledger.attach(attempt: first, identity: argon) == nil)
-        try await ledger.update(deviceID: argon.deviceID, DeviceOutcome(name: "widget-00001", owner: "dev@example.com"))
+        #expect(try await ledger.attach(attempt: first, deviceID: argonID, identity: argon) == nil)
+        try await ledger.update(deviceID: argonID.rawValue, DeviceOutcome(name: "widget-00001", owner: "dev@example.com"))
         clock.advance(30)
         try await ledger.finish(attempt: first, status: .provisioned, failedStep: nil, error: nil)
 
@@ -251,13 +252,13 @@ struct LedgerRecordingTests {
         let second = try await ledger.beginAttempt(
             AttemptStart(station: "line-4", slot: "2-1", operatorName: nil, lot: "L43", profile: "fp-b"))
         let previous = try await ledger.attach(attempt: second,
-                                               identity: DeviceIdentity(deviceID: argon.deviceID, deviceOS: "6.1.0"))
+                                               deviceID: argonID, identity: DeviceIdentity(systemVersion: "6.1.0"))
         #expect(previous == LedgerDevice(
-            deviceID: argon.deviceID, serialNumber: "SIMARGON00001", platform: "argon", mac: "6c:0b:84:5a:00:00",
+            deviceID: argonID.rawValue, serialNumber: "SIMARGON00001", platform: "argon", mac: "6c:0b:84:5a:00:00",
             deviceOS: "5.9.0", name: "widget-00001", owner: "dev@example.com", status: .provisioned, profile: "fp-a",
             firstSeen: "2025-03-01T08:00:00.000Z", finishedAt: "2025-03-01T08:00:30.000Z", station: "line-3",
             slot: "1-1.3", operatorName: "ana", lot: "L42", lastAttempt: first))
-        let now = try await ledger.device(argon.deviceID)
+        let now = try await ledger.device(argonID.rawValue)
         #expect(now?.status == .inProgress)
         #expect(now?.deviceOS == "6.1.0")
         #expect(now?.serialNumber == "SIMARGON00001")  // nil identity fields keep what was known
@@ -268,7 +269,7 @@ struct LedgerRecordingTests {
 
         // Skipped: the device row goes back to what it was.
         try await ledger.finish(attempt: second, status: .skipped, failedStep: nil, error: nil)
-        let restored = try await ledger.device(argon.deviceID)
+        let restored = try await ledger.device(argonID.rawValue)
         #expect(restored?.status == .provisioned)
         #expect(restored?.station == "line-3")
         #expect(restored?.profile == "fp-a")
@@ -281,7 +282,7 @@ struct LedgerRecordingTests {
         let folder = try TemporaryFolder()
         let ledger = try await Ledger(path: folder.file("l.sqlite"))
         let attempt = try await ledger.beginAttempt(start)
-        _ = try await ledger.attach(attempt: attempt, identity: argon)
+        _ = try await ledger.attach(attempt: attempt, deviceID: argonID, identity: argon)
         try await ledger.recordStep(attempt: attempt, StepRecord(step: "identify", outcome: "done", seconds: 0.05,
                                                                  detail: "argon"))
         try await ledger.recordStep(attempt: attempt, StepRecord(step: "wait-online", outcome: "failed", seconds: 90,
@@ -307,14 +308,14 @@ struct LedgerRecordingTests {
         let folder = try TemporaryFolder()
         let ledger = try await Ledger(path: folder.file("l.sqlite"))
         let slotA = try await ledger.beginAttempt(start)
-        _ = try await ledger.attach(attempt: slotA, identity: argon)
+        _ = try await ledger.attach(attempt: slotA, deviceID: argonID, identity: argon)
         let slotB = try await ledger.beginAttempt(AttemptStart(station: "line-3", slot: "1-1.4", profile: "fp-a"))
-        _ = try await ledger.attach(attempt: slotB, identity: argon)
+        _ = try await ledger.attach(attempt: slotB, deviceID: argonID, identity: argon)
         try await ledger.finish(attempt: slotA, status: .interrupted, failedStep: "configure", error: "unplugged")
-        #expect(try await ledger.device(argon.deviceID)?.status == .inProgress)
+        #expect(try await ledger.device(argonID.rawValue)?.status == .inProgress)
         try await ledger.finish(attempt: slotB, status: .provisioned, failedStep: nil, error: nil)
-        #expect(try await ledger.device(argon.deviceID)?.status == .provisioned)
-        #expect(try await ledger.device(argon.deviceID)?.slot == "1-1.4")
+        #expect(try await ledger.device(argonID.rawValue)?.status == .provisioned)
+        #expect(try await ledger.device(argonID.rawValue)?.slot == "1-1.4")
     }
 
     @Test("a crash leaves attempts in progress; a second Ledger on the file recovers them as interrupted")
@@ -326,7 +327,7 @@ struct LedgerRecordingTests {
             // The crashed station: steps committed, the attempt never finished.
             let crashed = try await Ledger(path: path, options: clock.options)
             let attempt = try await crashed.beginAttempt(start)
-            _ = try await crashed.attach(attempt: attempt, identity: argon)
+            _ = try await crashed.attach(attempt: attempt, deviceID: argonID, identity: argon)
             try await crashed.recordStep(attempt: attempt, StepRecord(step: "identify", outcome: "done", seconds: 0.1))
             _ = try await crashed.beginAttempt(AttemptStart(station: "line-3", slot: "1-1.5", profile: "fp-a"))
             _ = try await crashed.beginAttempt(AttemptStart(station: "line-9", slot: "1-1", profile: "fp-a"))
@@ -351,27 +352,28 @@ struct LedgerRecordingTests {
         do {
             let crashed = try await Ledger(path: path)
             let first = try await crashed.beginAttempt(start)
-            _ = try await crashed.attach(attempt: first, identity: argon)
+            _ = try await crashed.attach(attempt: first, deviceID: argonID, identity: argon)
             try await crashed.recordStep(attempt: first, StepRecord(step: "identify", outcome: "done", seconds: 0.1))
             try await crashed.recordStep(attempt: first, StepRecord(step: "configure", outcome: "done", seconds: 1))
             try await crashed.finish(attempt: first, status: .provisioned, failedStep: nil, error: nil)
             // Seen again in another slot: identified, then the station dies before it records the skip.
             let second = try await crashed.beginAttempt(AttemptStart(station: "line-3", slot: "1-1.4", profile: "fp-a"))
-            _ = try await crashed.attach(attempt: second, identity: argon)
+            _ = try await crashed.attach(attempt: second, deviceID: argonID, identity: argon)
             try await crashed.recordStep(attempt: second, StepRecord(step: "identify", outcome: "done", seconds: 0.1))
             // And a device that did get a step done in the crashed run is interrupted, not restored.
             let third = try await crashed.beginAttempt(AttemptStart(station: "line-3", slot: "1-1.5", profile: "fp-a"))
-            let boron = DeviceIdentity(deviceID: "e00fce68aaaaaaaaaaaaaaaa", platform: "boron")
-            _ = try await crashed.attach(attempt: third, identity: boron)
+            let boronID = DeviceID("e00fce68aaaaaaaaaaaaaaaa")!
+            let boron = DeviceIdentity(id: boronID, platform: Platform.named("boron"))
+            _ = try await crashed.attach(attempt: third, deviceID: boronID, identity: boron)
             try await crashed.finish(attempt: third, status: .failed, failedStep: "configure", error: "no")
             let fourth = try await crashed.beginAttempt(AttemptStart(station: "line-3", slot: "1-1.5", profile: "fp-a"))
-            _ = try await crashed.attach(attempt: fourth, identity: boron)
+            _ = try await crashed.attach(attempt: fourth, deviceID: boronID, identity: boron)
             try await crashed.recordStep(attempt: fourth, StepRecord(step: "identify", outcome: "done", seconds: 0.1))
             try await crashed.recordStep(attempt: fourth, StepRecord(step: "configure", outcome: "done", seconds: 1))
         }
         let restarted = try await Ledger(path: path)
         #expect(try await restarted.recoverInterrupted(station: "line-3") == 2)
-        let device = try await restarted.device(argon.deviceID)
+        let device = try await restarted.device(argonID.rawValue)
         #expect(device?.status == .provisioned)
         #expect(device?.slot == "1-1.3")
         #expect(device?.lastAttempt == 1)
@@ -419,7 +421,7 @@ struct LedgerRecordingTests {
         for index in 0..<3 {
             let id = String(format: "e00fce68a1b2c3d4e5f6%04d", index)
             let attempt = try await ledger.beginAttempt(start)
-            _ = try await ledger.attach(attempt: attempt, identity: DeviceIdentity(deviceID: id))
+            _ = try await ledger.attach(attempt: attempt, deviceID: try #require(DeviceID(id)), identity: DeviceIdentity())
             issued.append(try await ledger.allocateName(deviceID: id, template: "widget-{seq:05}", render: render))
         }
         #expect(issued == ["widget-00001", "widget-00002", "widget-00003"])
@@ -454,7 +456,7 @@ struct LedgerRecordingTests {
         let ids = (0..<16).map { String(format: "0a0a0a0a0a0a0a0a0a0a%04x", $0) }
         for id in ids {
             let attempt = try await ledger.beginAttempt(start)
-            _ = try await ledger.attach(attempt: attempt, identity: DeviceIdentity(deviceID: id))
+            _ = try await ledger.attach(attempt: attempt, deviceID: try #require(DeviceID(id)), identity: DeviceIdentity())
         }
         let names = try await withThrowingTaskGroup(of: String.self) { group in
             for id in ids {

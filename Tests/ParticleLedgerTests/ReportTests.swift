@@ -13,7 +13,8 @@ func knownLedger(_ folder: TemporaryFolder) async throws -> Ledger {
         clock.set(at)
         let attempt = try await ledger.beginAttempt(start)
         if let id {
-            _ = try await ledger.attach(attempt: attempt, identity: DeviceIdentity(deviceID: id, platform: "argon"))
+            _ = try await ledger.attach(attempt: attempt, deviceID: try #require(DeviceID(id)),
+                                        identity: DeviceIdentity(platform: Platform.named("argon")))
         }
         for (step, outcome, seconds) in steps {
             try await ledger.recordStep(attempt: attempt, StepRecord(step: step, outcome: outcome, seconds: seconds))

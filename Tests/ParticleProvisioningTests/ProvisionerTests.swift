@@ -62,12 +62,21 @@ struct ProvisionerTests {
         try await withCloud { cloud, client in
             let link = ScriptedLink(cloud: cloud)
             let summary = try await provisioner(client, link, plan(name: "bench-7")).run { _ in }
-            #expect(summary.deviceID == link.device.id)
+            #expect(summary.deviceID == link.deviceID)
             #expect(summary.owner == "dev@example.com")
             #expect(summary.name == "bench-7")
             #expect(summary.mac == "6c:0b:84:5a:00:01")
             #expect(summary.deviceOS == "5.9.0")
             #expect(summary.serialNumber == "SIMARGON00001")
+            #expect(summary.platform == "argon")
+            // The device as the link identified it, kept whole; the `--json` keys are the documented ones.
+            #expect(summary.device == link.device)
+            let json = JSONOutput.line(summary)
+            for member in [#""device_id":"e00fce68a1b2c3d4e5f60718""#, #""platform":"argon""#, #""device_os":"5.9.0""#,
+                           #""mac":"6c:0b:84:5a:00:01""#, #""serial_number":"SIMARGON00001""#, #""iccid":null"#,
+                           #""imei":null"#, #""owner":"dev@example.com""#, #""name":"bench-7""#] {
+                #expect(json.contains(member), "\(member) in \(json)")
+            }
             // Not flashed by this run: what the device was found running, not null.
             #expect(summary.firmware?.verified == false)
             #expect(summary.firmware?.functions == ["setColor"])
@@ -83,7 +92,7 @@ struct ProvisionerTests {
             var provisioner = provisioner(client, link, plan(name: nil))
             provisioner.identified = link.device
             let summary = try await provisioner.run { _ in }
-            #expect(summary.deviceID == link.device.id)
+            #expect(summary.deviceID == link.deviceID)
             #expect(summary.serialNumber == "SIMARGON00001")
             #expect(summary.steps.first { $0.step == .identify }?.detail.contains("identified just before") == true)
             #expect(link.recorded == ["claim-code", "wifi", "connect"])
@@ -145,7 +154,7 @@ struct ProvisionerTests {
             var run = provisioner(client, link, plan(password: nil))
             let askedFor = ProgressLog()
             run.passwordPrompt = { device in
-                askedFor.append(.note(device.id))
+                askedFor.append(.note(device.id?.rawValue ?? "no id"))
                 #expect(link.recorded == ["identify"])
                 return Self.password
             }
@@ -185,9 +194,9 @@ struct ProvisionerTests {
                     .run(progress: progress.append)
             }
             #expect(error.step == .waitOnline)
-            #expect(error.underlying as? OnlineTimeoutError == OnlineTimeoutError(deviceID: link.device.id, seconds: 1.5))
+            #expect(error.underlying as? OnlineTimeoutError == OnlineTimeoutError(deviceID: link.deviceID, seconds: 1.5))
             #expect(error.exitStatus == .timedOut)
-            #expect(error.summary.deviceID == link.device.id)
+            #expect(error.summary.deviceID == link.deviceID)
             #expect(error.summary.steps.map(\.step) == [.validate, .identify, .checkCloud, .claimCode, .configure, .connect])
             #expect(error.notStarted == [.verifyOwner])
             #expect(error.resume == .rerunReentersListeningMode)
@@ -215,6 +224,20 @@ struct ProvisionerTests {
             let again = try await failure { try await provisioner(client, link, plan()).run { _ in } }
             #expect(again.step == .identify)
             #expect((again.underlying as? ListeningModeError)?.kind == .stillNotListening)
+        }
+    }
+
+    @Test("a link whose identity has no device ID fails at identify, before anything is written to the device")
+    func anIdentityWithoutAnIDStopsAtIdentify() async throws {
+        try await withCloud { cloud, client in
+            let link = ScriptedLink(cloud: cloud, tellsID: false)
+            let error = try await failure { try await provisioner(client, link, plan()).run { _ in } }
+            #expect(error.step == .identify)
+            #expect(error.underlying as? UnidentifiedDevice == UnidentifiedDevice(link: link.name))
+            #expect(error.message == "step 'identify' (identifying the device) failed: the device on scripted e00fce68a1b2c3d4e5f60718 did not tell its device ID: check that it is in listening mode (LED blinking dark blue)")
+            #expect(error.exitStatus == .remoteError)
+            #expect(error.summary.deviceID == nil)
+            #expect(link.recorded == ["identify"])
         }
     }
 
@@ -283,7 +306,7 @@ struct ProvisionerTests {
             let error = try await failure { try await provisioner(client, link, order).run { _ in } }
             #expect(error.step == .flash)
             #expect(error.underlying as? FlashError == FlashError(.notBackOnline(seconds: 0.5)))
-            #expect(error.resume == .finishFromCloud(deviceID: link.device.id))
+            #expect(error.resume == .finishFromCloud(deviceID: link.deviceID))
             #expect(error.notStarted.isEmpty)
 
             // The cloud side alone finishes it (the device is online; the flash events flow again).
@@ -291,7 +314,7 @@ struct ProvisionerTests {
             var finish = order
             finish.wifi = nil
             finish.flashTimeout = 10
-            let summary = try await Provisioner(cloud: client, device: try DeviceReference(link.device.id), plan: finish)
+            let summary = try await Provisioner(cloud: client, device: try DeviceReference(link.deviceID), plan: finish)
                 .run { _ in }
             #expect(summary.firmware?.verified == true)
             #expect(link.recorded == ["identify", "claim-code", "wifi", "connect"])

@@ -1,5 +1,6 @@
 import Foundation
 import ParticleCloud
+import ParticleCore
 import ParticleProvisioning
 import ParticleSerial
 import ParticleSimulators
@@ -11,7 +12,9 @@ final class ScriptedLink: DeviceLink, @unchecked Sendable {
     enum State: Equatable { case listening, application, silent }
 
     let cloud: FakeCloud
-    let device: DeviceSummary
+    let device: DeviceIdentity
+    /// The ID it tells (its text), as the cloud and the summary hold it.
+    let deviceID: String
     let rightPassword: String
     /// How long the device takes to come online after leaving listening mode.
     let joinDelay: Double
@@ -21,17 +24,20 @@ final class ScriptedLink: DeviceLink, @unchecked Sendable {
     private var claimCode: String?
     private var wifi: WiFiSettings?
 
+    /// `tellsID` false: a link whose identity has no device ID.
     init(cloud: FakeCloud, id: String = "e00fce68a1b2c3d4e5f60718", osVersion: String = "5.9.0",
-         rightPassword: String = "correct horse battery", joinDelay: Double = 0.1, state: State = .listening) {
+         rightPassword: String = "correct horse battery", joinDelay: Double = 0.1, state: State = .listening,
+         tellsID: Bool = true) {
         self.cloud = cloud
-        self.device = DeviceSummary(id: id, platform: "argon", platformID: 12, mac: "6c:0b:84:5a:00:01",
-                                    osVersion: osVersion, serialNumber: "SIMARGON00001")
+        self.deviceID = id
+        self.device = DeviceIdentity(id: tellsID ? DeviceID(id) : nil, platform: Platform.withID(12),
+                                     serialNumber: "SIMARGON00001", mac: "6c:0b:84:5a:00:01", systemVersion: osVersion)
         self.rightPassword = rightPassword
         self.joinDelay = joinDelay
         self.state = state
     }
 
-    var name: String { "scripted \(device.id)" }
+    var name: String { "scripted \(deviceID)" }
     var recorded: [String] { lock.withLock { calls } }
     var current: State { lock.withLock { state } }
 
@@ -47,7 +53,7 @@ final class ScriptedLink: DeviceLink, @unchecked Sendable {
         }
     }
 
-    func identify() async throws -> DeviceSummary {
+    func identify() async throws -> DeviceIdentity {
         try record("identify")
         return device
     }
@@ -69,7 +75,7 @@ final class ScriptedLink: DeviceLink, @unchecked Sendable {
             return (claimCode, wifi?.password)
         }
         guard password == rightPassword else { return }
-        let cloud = cloud, id = device.id, delay = joinDelay
+        let cloud = cloud, id = deviceID, delay = joinDelay
         Task {
             try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
             _ = await cloud.deviceCameOnline(id: id, platformID: 12, claimCode: code)
@@ -84,8 +90,8 @@ final class ScriptedLink: DeviceLink, @unchecked Sendable {
         if current != .listening { throw ListeningModeError(.stillNotListening, port: name, seconds: 1) }
     }
 
-    func canEnterListeningMode(_ device: DeviceSummary) -> Bool {
-        !(device.osVersion ?? "6").hasPrefix("6")
+    func canEnterListeningMode(_ device: DeviceIdentity) -> Bool {
+        !(device.systemVersion ?? "6").hasPrefix("6")
     }
 }
 

@@ -37,7 +37,7 @@ struct DialogueClosingTests {
         #expect(device.openPrompt == nil)
         #expect(device.isListening)
         #expect(device.wifiCredentials == Self.old)
-        #expect(try client.identify().deviceID == "0123456789abcdef01234567")
+        #expect(try client.identify().deviceID.rawValue == "0123456789abcdef01234567")
     }
 
     @Test func aMissingValueAtAPromptClosesTheDialogueWithoutSaving() throws {

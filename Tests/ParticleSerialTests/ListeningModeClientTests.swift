@@ -20,7 +20,7 @@ struct ListeningModeClientTests {
 
     @Test func readOnlyCommandsOnAPhoton() throws {
         try withDevice(SimulatedDeviceConfiguration(platform: .photon, deviceID: "E00FCE68A1B2C3D4E5F60718")) { client, _ in
-            #expect(try client.identify() == DeviceIdentity(deviceID: "e00fce68a1b2c3d4e5f60718"))
+            #expect(try client.identify() == IdentifyReply(deviceID: testID("e00fce68a1b2c3d4e5f60718")))
             #expect(try client.mac() == "6c:0b:84:12:34:56")
             #expect(try client.version() == "2.3.1")
             #expect(try client.isClaimed() == false)
@@ -34,7 +34,7 @@ struct ListeningModeClientTests {
     @Test func cellularIdentifyCarriesIMEIAndICCID() throws {
         try withDevice(SimulatedDeviceConfiguration(platform: .boron, serialNumber: "P046AB123456789")) { client, _ in
             let identity = try client.identify()
-            #expect(identity.deviceID == "0123456789abcdef01234567")
+            #expect(identity.deviceID.rawValue == "0123456789abcdef01234567")
             #expect(identity.serialNumber == "P046AB123456789")
             #expect(identity.imei == "352753090000000")
             #expect(identity.iccid == "89014103000000000000")
@@ -140,7 +140,7 @@ struct ListeningModeClientTests {
     @Test(arguments: [SimulatedFault.slow, .split, .strayLogs])
     func recoverableFaultsStillGiveTheAnswer(fault: SimulatedFault) throws {
         try withDevice(SimulatedDeviceConfiguration(platform: .photon, faults: [fault]), timeout: 3) { client, device in
-            #expect(try client.identify().deviceID == "0123456789abcdef01234567")
+            #expect(try client.identify().deviceID.rawValue == "0123456789abcdef01234567")
             try client.setClaimCode(Self.claimCode)
             #expect(device.claimCode == Self.claimCode)
         }
@@ -182,7 +182,7 @@ struct ListeningModeClientTests {
         #expect(!device.isListening)
         try ListeningModeClient.signal(.listen, path: device.portPath)
         let client = try ListeningModeClient(path: device.portPath, timeout: 2)
-        #expect(try client.identify().deviceID == "0123456789abcdef01234567")
+        #expect(try client.identify().deviceID.rawValue == "0123456789abcdef01234567")
         #expect(device.isListening)
     }
 

@@ -26,7 +26,7 @@ struct ListeningModeSessionTests {
             for (index, device) in devices.enumerated() {
                 group.addTask {
                     try await ListeningModeSession.with(path: device.portPath, timeout: 5) { session in
-                        let id = try await session.identify().deviceID
+                        let id = try await session.identify().deviceID.rawValue
                         try await session.setClaimCode(Self.claimCode)
                         return (index, id)
                     }
@@ -80,7 +80,7 @@ struct ListeningModeSessionTests {
         #expect(clock.now - started < .seconds(3), "the silent port's deadline must not add up with the others'")
         #expect(outcomes.map(\.port) == [silent.portPath, good.portPath, "/dev/nonexistent-tty"])
         #expect((outcomes[0].error as? ListeningModeError)?.kind == .silent)
-        #expect(try outcomes[1].result.get().deviceID == "aaaaaaaaaaaaaaaaaaaaaaaa")
+        #expect(try outcomes[1].result.get().deviceID.rawValue == "aaaaaaaaaaaaaaaaaaaaaaaa")
         #expect((outcomes[2].error as? SerialPortError)?.kind == .notFound)
     }
 
@@ -90,7 +90,7 @@ struct ListeningModeSessionTests {
                                                                       osVersion: "5.9.0", faults: [.appRunning]))
         defer { device.stop() }
         let identity = try await ListeningModeEntry.enter(port: device.portPath, timeout: 5)
-        #expect(identity.deviceID == "bbbbbbbbbbbbbbbbbbbbbbbb")
+        #expect(identity.deviceID.rawValue == "bbbbbbbbbbbbbbbbbbbbbbbb")
     }
 
     /// Device OS 6 ignores the signal: the workflow gives up at its deadline with `.stillNotListening`.

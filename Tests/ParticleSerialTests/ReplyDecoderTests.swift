@@ -1,3 +1,4 @@
+import ParticleCore
 import ParticleSerial
 import Testing
 
@@ -15,13 +16,13 @@ struct ReplyDecoderTests {
     static let systemInfo = #"{"p":13,"imei":"352753090000000","iccid":"89014103000000000000","cellfw":"L0.0.00.00.05.12","m":[{"s":49152,"l":"m","vc":30,"vv":30,"f":"b","n":"0","v":2101,"d":[]},{"s":1572864,"l":"m","vc":30,"vv":30,"f":"s","n":"1","v":6200,"d":[{"f":"b","n":"0","v":2101}]},{"s":262144,"l":"m","vc":30,"vv":28,"u":"ab","f":"u","n":"1","v":6,"d":[{"f":"s","n":"1","v":6200}]}]}"# + "\r\n"
     static let strayLog = "0000012345 [system] INFO: Device ID: is not what this is\r\n0000012346 [comm] WARN: {partial\r\n"
 
-    static let boronIdentity = DeviceIdentity(deviceID: "e00fce681f2a3b4c5d6e7f80", serialNumber: "P046AB123456789",
+    static let boronIdentity = IdentifyReply(deviceID: testID("e00fce681f2a3b4c5d6e7f80"), serialNumber: "P046AB123456789",
                                               imei: "352753090000000", iccid: "89014103000000000000",
                                               cellRadioVersion: "L0.0.00.00.05.12")
 
     static let cases: [(String, ReplyDecoder.Expectation, ListeningModeReply)] = [
-        (photonID, .identity, .identity(DeviceIdentity(deviceID: "0123456789abcdef01234567"))),
-        (coreID, .identity, .identity(DeviceIdentity(deviceID: "53ff6e066667574818431267"))),
+        (photonID, .identity, .identity(IdentifyReply(deviceID: testID("0123456789abcdef01234567")))),
+        (coreID, .identity, .identity(IdentifyReply(deviceID: testID("53ff6e066667574818431267")))),
         (boronID, .identity, .identity(boronIdentity)),
         (mac, .mac, .mac("6c:0b:84:12:34:56")),
         (version, .version, .version("6.2.0-rc.27")),
@@ -63,7 +64,7 @@ struct ReplyDecoderTests {
     @Test func theSingleLineIdentityIsCompleteWithoutWaitingForSilence() throws {
         var decoder = ReplyDecoder(expecting: .identity)
         decoder.append(Array(Self.photonID.utf8))
-        #expect(try decoder.nextReply() == .identity(DeviceIdentity(deviceID: "0123456789abcdef01234567")))
+        #expect(try decoder.nextReply() == .identity(IdentifyReply(deviceID: testID("0123456789abcdef01234567"))))
     }
 
     @Test func theKeyValueIdentityWaitsForSilence() throws {
@@ -72,6 +73,25 @@ struct ReplyDecoderTests {
         #expect(try decoder.nextReply() == nil)
         #expect(decoder.isCollecting)
         #expect(decoder.finish() == .identity(Self.boronIdentity))
+    }
+
+    @Test("the i and s replies map to the one device identity: what each tells, nothing more")
+    func repliesMapToTheDeviceIdentity() throws {
+        #expect(Self.boronIdentity.identity == DeviceIdentity(
+            id: testID("e00fce681f2a3b4c5d6e7f80"), serialNumber: "P046AB123456789", imei: "352753090000000",
+            iccid: "89014103000000000000"))
+        guard case .systemInfo(let info) = try Self.decode([Array(Self.systemInfo.utf8)], .systemInfo) else {
+            Issue.record("no system information")
+            return
+        }
+        #expect(info.platform == Platform.named("boron"))
+        #expect(info.identity == DeviceIdentity(platform: Platform.withID(13), imei: "352753090000000",
+                                                iccid: "89014103000000000000"))
+        // Both together, as provisioning records a device: the `i` reply's fields win, `s` adds the platform.
+        let merged = Self.boronIdentity.identity.merging(info.identity)
+        #expect(merged.id == testID("e00fce681f2a3b4c5d6e7f80"))
+        #expect(merged.platform?.id == 13 && merged.platform?.name == "boron")
+        #expect(merged.serialNumber == "P046AB123456789")
     }
 
     @Test func theDeviceSecretIsNeverKept() throws {

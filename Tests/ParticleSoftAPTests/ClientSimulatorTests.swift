@@ -49,7 +49,7 @@ struct ClientSimulatorTests {
     func fullSetup(transport: SoftAPAddress.Transport) async throws {
         let events = try await withSimulator(transport, configure: { $0.deviceID = "320020001847333531323135" }) { (client: SoftAPClient, simulator: SoftAPSimulator) async throws in
             #expect(try await client.version() == 2)
-            #expect(try await client.deviceInfo() == SoftAPDeviceInfo(id: "320020001847333531323135", claimed: false))
+            #expect(try await client.deviceInfo() == SoftAPDeviceInfo(id: try #require(DeviceID("320020001847333531323135")), claimed: false))
             let key = try await client.publicKey()
             #expect(key.keySizeInBits == 1024)
             try await client.setClaimCode(Self.claimCode)
@@ -112,7 +112,7 @@ struct ClientSimulatorTests {
     func firstConnectionLeftOpen() async throws {
         // A client that waited for EOF would time out here: the simulator never closes this connection.
         try await withSimulator(.tcp, options: { $0.attempts = 1 }) { (client: SoftAPClient, _: SoftAPSimulator) async throws in
-            #expect(try await client.deviceID().count == 24)
+            #expect(try await client.deviceID().rawValue.count == 24)
             #expect(try await client.version() == 2)
         }
     }
@@ -128,7 +128,7 @@ struct ClientSimulatorTests {
     @Test("a slow trickle of bytes is read to the end", arguments: SoftAPAddress.Transport.allCases)
     func trickle(transport: SoftAPAddress.Transport) async throws {
         try await withSimulator(transport, faults: [SoftAPFault(kind: .trickle)], options: { $0.attempts = 1 }) { (client: SoftAPClient, _: SoftAPSimulator) async throws in
-            #expect(try await client.deviceInfo().id.count == 24)
+            #expect(try await client.deviceInfo().id.rawValue.count == 24)
         }
     }
 
@@ -168,7 +168,7 @@ struct ClientSimulatorTests {
     func retry() async throws {
         let events = try await withSimulator(.tcp, faults: [SoftAPFault(kind: .garbage, command: "device-id", count: 1),
                                                             SoftAPFault(kind: .drop, command: "device-id", count: 1)]) { (client: SoftAPClient, _: SoftAPSimulator) async throws in
-            #expect(try await client.deviceInfo().id.count == 24)
+            #expect(try await client.deviceInfo().id.rawValue.count == 24)
         }
         #expect(events.filter { if case .request(_, "device-id", _) = $0 { true } else { false } }.count == 3)
     }

@@ -7,7 +7,7 @@ import Testing
 @Suite("SoftAP reply decoding")
 struct ReplyDecodingTests {
     func json(_ text: String) throws -> JSONValue {
-        guard case let .complete(value, _) = JSONReader.parse(Array(text.utf8)) else {
+        guard case let .complete(value, _) = JSONValue.parse(Array(text.utf8)) else {
             Issue.record("not complete: \(text)")
             throw SoftAPError.invalidInput("test")
         }
@@ -17,9 +17,12 @@ struct ReplyDecodingTests {
     @Test("device-id: upper-case id is lower-cased, c is a string")
     func deviceID() throws {
         let info = try SoftAPReplyDecoder.deviceInfo(json("{\"id\":\"320020001847333531323135\",\"c\":\"0\"}"))
-        #expect(info == SoftAPDeviceInfo(id: "320020001847333531323135", claimed: false))
+        #expect(info == SoftAPDeviceInfo(id: try #require(DeviceID("320020001847333531323135")), claimed: false))
         let claimed = try SoftAPReplyDecoder.deviceInfo(json("{\"id\":\"ABCDEF001847333531323135\",\"c\":\"1\"}"))
-        #expect(claimed == SoftAPDeviceInfo(id: "abcdef001847333531323135", claimed: true))
+        #expect(claimed == SoftAPDeviceInfo(id: try #require(DeviceID("abcdef001847333531323135")), claimed: true))
+        // The device as the rest of the code sees it: the ID, nothing the reply does not tell.
+        #expect(claimed.identity == DeviceIdentity(id: DeviceID("abcdef001847333531323135")))
+        #expect(claimed.identity.platform == nil && claimed.identity.usb == nil)
     }
 
     @Test("device-id with a short or non-hex id is malformed")
@@ -48,7 +51,7 @@ struct ReplyDecodingTests {
     func scanCutSSID() throws {
         var bytes = Array("{\"scans\":[{\"ssid\":\"".utf8) + Array("Caf".utf8) + [0xC3]
         bytes += Array("\",\"rssi\":-50,\"sec\":-1,\"ch\":1,\"mdr\":0}]}".utf8)
-        guard case let .complete(value, _) = JSONReader.parse(bytes) else {
+        guard case let .complete(value, _) = JSONValue.parse(bytes) else {
             Issue.record("did not parse")
             return
         }

@@ -124,7 +124,7 @@ struct ReplyFramingTests {
     @Test("JSON nested beyond the limit is rejected, not recursed into")
     func deepNesting() {
         let deep = "{\"a\":" + String(repeating: "[", count: 10_000)
-        guard case .invalid = JSONReader.parse(Array(deep.utf8)) else {
+        guard case .invalid = JSONValue.parse(Array(deep.utf8)) else {
             Issue.record("deep nesting accepted")
             return
         }

@@ -15,7 +15,7 @@ extension ClientSimulatorTests {
         for command in ["device-id", "scan-ap", "public-key"] {
             let events = try await withSimulator(transport, faults: [SoftAPFault(kind: kind, command: command, count: 2)]) { (client: SoftAPClient, _: SoftAPSimulator) async throws in
                 switch command {
-                case "device-id": #expect(try await client.deviceInfo().id.count == 24)
+                case "device-id": #expect(try await client.deviceInfo().id.rawValue.count == 24)
                 case "scan-ap": #expect(try await client.scan().isEmpty == false)
                 default: #expect(try await client.publicKey().keySizeInBits == 1024)
                 }

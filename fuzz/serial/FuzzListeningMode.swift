@@ -35,7 +35,7 @@ public func fuzzListeningMode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
 private func check(_ reply: ListeningModeReply) {
     switch reply {
     case .identity(let identity):
-        precondition(identity.deviceID.utf8.count == 24, "device ID must be 24 hex digits")
+        precondition(identity.deviceID.rawValue.utf8.count == 24, "device ID must be 24 hex digits")
     case .mac(let mac):
         precondition(mac.utf8.count == 17, "MAC must be six bytes")
     default:

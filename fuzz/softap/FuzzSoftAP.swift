@@ -5,6 +5,8 @@
 // pieces (the first input byte picks the piece size); a parsed value written back out parses to the same value; and
 // every error message is one line.
 
+import ParticleCore
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSoftAP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -16,9 +18,9 @@ public func fuzzSoftAP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     check(HTTPReplyFramer(command: .deviceID), payload, chunk)
 
     // Reader: raw and decoded strings; a complete value survives a write/read round trip.
-    _ = JSONReader.parse(payload, rawStrings: true)
-    if case let .complete(value, _) = JSONReader.parse(payload) {
-        guard case let .complete(again, _) = JSONReader.parse(Array(value.serialized.utf8)), again == value else {
+    _ = JSONValue.parse(payload, rawStrings: true)
+    if case let .complete(value, _) = JSONValue.parse(payload) {
+        guard case let .complete(again, _) = JSONValue.parse(Array(value.serialized.utf8)), again == value else {
             fatalError("JSON writer and reader disagree")
         }
         decodeAll(value)

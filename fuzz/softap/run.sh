@@ -16,7 +16,7 @@ codec=Sources/ParticleSoftAP/Codec
 swiftc -sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g \
     -module-name SoftAPFuzz -I "$out" -L "$out" -lParticleCore -o "$out/fuzz-softap" \
     fuzz/softap/FuzzSoftAP.swift fuzz/softap/PublicKeyStub.swift \
-    "$codec/JSONValue.swift" "$codec/ReplyFraming.swift" "$codec/SoftAPError.swift" "$codec/SoftAPRequest.swift" \
+    "$codec/ReplyFraming.swift" "$codec/SoftAPError.swift" "$codec/SoftAPRequest.swift" \
     "$codec/SoftAPSecurity.swift" "$codec/SoftAPReplies.swift" "$codec/Hex.swift" "$codec/DeviceKeySlot.swift"
 cp fuzz/softap/corpus/* "$out/corpus/"
 # -rss_limit_mb bounds memory; -timeout flags any input that takes over 10 s (a hang).

@@ -8,8 +8,8 @@ public struct DeviceReference: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if Self.isDeviceID(trimmed) {
-            value = trimmed.lowercased()
+        if let id = DeviceID(trimmed) {
+            value = id.rawValue
             return
         }
         guard !trimmed.isEmpty, trimmed.count <= 63,
@@ -20,12 +20,19 @@ public struct DeviceReference: Sendable, Equatable, CustomStringConvertible {
         value = trimmed
     }
 
-    /// True for exactly 24 hexadecimal digits.
+    /// A reference to the device with this ID.
+    public init(id: DeviceID) {
+        value = id.rawValue
+    }
+
+    /// True for exactly 24 hexadecimal digits (`DeviceID`'s rule).
     public static func isDeviceID(_ text: String) -> Bool {
         DeviceID.isValid(text)
     }
 
-    public var isID: Bool { Self.isDeviceID(value) }
+    /// The device ID, when the reference is one rather than a name.
+    public var id: DeviceID? { DeviceID(value) }
+    public var isID: Bool { id != nil }
     public var description: String { value }
     var segment: String { CloudRequest.segment(value) }
 }

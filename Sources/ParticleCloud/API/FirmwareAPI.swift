@@ -1,4 +1,5 @@
 import Foundation
+import ParticleCore
 
 /// A firmware source file to upload: its name as the compiler sees it (may hold a relative path) and its bytes.
 public struct FirmwareSourceFile: Sendable, Equatable {
@@ -60,10 +61,10 @@ public struct CompileFailure: Error, Sendable, Equatable {
     /// Reads a compile error reply; nil when the body is not one.
     public static func from(_ error: CloudError) -> CompileFailure? {
         guard let body = error.replyBody, error.status == 400 || error.status == 422 || error.status == 500,
-              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let errors = object["errors"] as? [Any]
+              case let .complete(object, _) = JSONValue.parse(body),
+              let errors = object["errors"]?.arrayValue
         else { return nil }
-        let text = errors.compactMap { $0 as? String }.joined(separator: "\n")
+        let text = errors.compactMap(\.stringValue).joined(separator: "\n")
         let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         return lines.isEmpty ? nil : CompileFailure(lines: lines, status: error.status)
     }

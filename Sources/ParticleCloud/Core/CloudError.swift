@@ -187,23 +187,18 @@ public enum ErrorBody {
     }
 
     public static func decode(_ body: [UInt8]) -> Decoded {
-        guard !body.isEmpty,
-              let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-              let dictionary = object as? [String: Any]
-        else { return Decoded() }
-        let code = dictionary["error"] as? String
-        let description = dictionary["error_description"] as? String
-        let errors = (dictionary["errors"] as? [Any])?.compactMap(Self.text(of:)).filter { !$0.isEmpty }
-        let info = dictionary["info"] as? String
+        guard case let .complete(object, _) = JSONValue.parse(body) else { return Decoded() }
+        let code = object["error"]?.stringValue
+        let description = object["error_description"]?.stringValue
+        let errors = object["errors"]?.arrayValue?.compactMap(Self.text(of:)).filter { !$0.isEmpty }
+        let info = object["info"]?.stringValue
         let candidates: [String?] = [description, code, errors.flatMap { $0.isEmpty ? nil : $0.joined(separator: "; ") }, info]
         let message = candidates.compactMap { $0 }.first { !$0.isEmpty }.map(Self.oneLine)
-        return Decoded(code: code, message: message, mfaToken: dictionary["mfa_token"] as? String)
+        return Decoded(code: code, message: message, mfaToken: object["mfa_token"]?.stringValue)
     }
 
-    private static func text(of value: Any) -> String? {
-        if let string = value as? String { return string }
-        if let dictionary = value as? [String: Any] { return dictionary["message"] as? String ?? dictionary["error"] as? String }
-        return nil
+    private static func text(of value: JSONValue) -> String? {
+        value.stringValue ?? value["message"]?.stringValue ?? value["error"]?.stringValue
     }
 
     /// Keeps a server message to one short, safe line: newlines folded, length bounded, access tokens in URLs

@@ -1,4 +1,5 @@
 import Foundation
+import ParticleCore
 
 /// One Cloud API call as a value: method, path, query, body and how to authenticate. Pure; the transport sends it.
 public struct CloudRequest: Sendable, Equatable {
@@ -47,9 +48,7 @@ public struct CloudRequest: Sendable, Equatable {
 
     /// A JSON body from an `Encodable` value.
     public static func jsonBody<T: Encodable>(_ value: T) -> Body {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return .json((try? encoder.encode(value)) ?? Data("{}".utf8))
+        .json(Data((try? JSONOutput.encode(value)) ?? Array("{}".utf8)))
     }
 
     /// Percent-encodes one path segment (a device name, a product slug, an event prefix …).

@@ -56,9 +56,7 @@ public struct ConfigFile: Sendable {
 
     /// Writes the credentials (creating the folder with mode 0700).
     public func save(_ credentials: StoredCredentials) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(credentials)) ?? Data("{}".utf8)
+        let data = Data((try? JSONOutput.encode(credentials, style: .pretty)) ?? Array("{}".utf8))
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,

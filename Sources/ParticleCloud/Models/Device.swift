@@ -1,5 +1,6 @@
 import ParticleCore
-/// A device as `GET /v1/devices[/:id]` describes it. Only `id` is certain; everything else may be absent.
+/// A device as `GET /v1/devices[/:id]` describes it, in the API's own fields (its `--json` keys are the API's). Only
+/// `id` is certain; everything else may be absent. Who the device is, for the rest of the code, is its `identity`.
 public struct Device: Codable, Equatable, Sendable {
     public var id: String
     public var name: String?
@@ -29,6 +30,13 @@ public struct Device: Codable, Equatable, Sendable {
         self.name = name
         self.online = online
         self.platformID = platformID
+    }
+
+    /// What the cloud says of the device: ID (nil if the cloud sent something that is not one), name, platform,
+    /// serial number, IMEI, ICCID and Device OS version.
+    public var identity: DeviceIdentity {
+        DeviceIdentity(id: DeviceID(id), name: name, platform: platformID.map { Platform.withID($0) ?? .unknown },
+                       serialNumber: serialNumber, imei: imei, iccid: iccid, systemVersion: systemFirmwareVersion)
     }
 
     /// `online`, falling back to the older `connected`.

@@ -44,7 +44,7 @@ public final class ListeningModeClient {
     // MARK: - Read-only commands
 
     /// `i`: the device ID (24 lower-case hex digits) and, when reported, serial number, IMEI, ICCID.
-    public func identify() throws -> DeviceIdentity {
+    public func identify() throws -> IdentifyReply {
         guard case .identity(let identity) = try request(.identity) else { throw malformed() }
         return identity
     }

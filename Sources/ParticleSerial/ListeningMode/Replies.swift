@@ -1,7 +1,9 @@
-/// What `i` tells: the device ID and, where the device reports them, its other identifiers.
-public struct DeviceIdentity: Sendable, Equatable {
-    /// 24 lower-case hex characters.
-    public var deviceID: String
+import ParticleCore
+
+/// The `i` reply as the console sends it: the device ID and, where the device reports them, its other identifiers. A
+/// wire reply, tested on bytes; the rest of the code takes its `identity`.
+public struct IdentifyReply: Sendable, Equatable {
+    public var deviceID: DeviceID
     public var serialNumber: String?
     public var imei: String?
     public var iccid: String?
@@ -18,7 +20,7 @@ public struct DeviceIdentity: Sendable, Equatable {
         }
     }
 
-    public init(deviceID: String, serialNumber: String? = nil, imei: String? = nil, iccid: String? = nil,
+    public init(deviceID: DeviceID, serialNumber: String? = nil, imei: String? = nil, iccid: String? = nil,
                 cellRadioVersion: String? = nil, otherProperties: [Property] = []) {
         self.deviceID = deviceID
         self.serialNumber = serialNumber
@@ -26,6 +28,11 @@ public struct DeviceIdentity: Sendable, Equatable {
         self.iccid = iccid
         self.cellRadioVersion = cellRadioVersion
         self.otherProperties = otherProperties
+    }
+
+    /// What the reply says of the device: its ID, serial number, IMEI and ICCID.
+    public var identity: DeviceIdentity {
+        DeviceIdentity(id: deviceID, serialNumber: serialNumber, imei: imei, iccid: iccid)
     }
 }
 
@@ -108,6 +115,14 @@ public struct SystemInfo: Sendable, Equatable, Decodable {
         }
 
         public var functionName: String { SystemInfo.functionNames[function] ?? function }
+    }
+
+    /// The platform the `p` number stands for; `Platform.unknown` (with no id) for a number not in the table.
+    public var platform: Platform { Platform.withID(platformID) ?? .unknown }
+
+    /// What the reply says of the device: its platform, IMEI and ICCID.
+    public var identity: DeviceIdentity {
+        DeviceIdentity(platform: Platform.withID(platformID), imei: imei, iccid: iccid)
     }
 
     public static let functionNames = [

@@ -3,7 +3,7 @@ import Foundation
 
 /// A reply to one of the read-only commands.
 public enum ListeningModeReply: Sendable, Equatable {
-    case identity(DeviceIdentity)
+    case identity(IdentifyReply)
     case mac(String)
     case version(String)
     case systemInfo(SystemInfo)
@@ -41,7 +41,7 @@ public struct ReplyDecoder: Sendable {
     public let expectation: Expectation
     private var lines = LineAccumulator()
     private var queued: [String] = []
-    private var collecting: DeviceIdentity?
+    private var collecting: IdentifyReply?
     private var sawMACHeader = false
     /// Bytes of output that were not part of the reply (stray logs, an application's output, garbage).
     public private(set) var ignoredByteCount = 0
@@ -113,10 +113,10 @@ public struct ReplyDecoder: Sendable {
         }
         for prefix in ["Your device id is", "Your core id is"] where line.hasPrefix(prefix) {
             let id = try Self.deviceID(line.dropFirst(prefix.count))
-            return .identity(DeviceIdentity(deviceID: id))
+            return .identity(IdentifyReply(deviceID: id))
         }
         if line.hasPrefix("Device ID:") {
-            collecting = DeviceIdentity(deviceID: try Self.deviceID(line.dropFirst("Device ID:".count)))
+            collecting = IdentifyReply(deviceID: try Self.deviceID(line.dropFirst("Device ID:".count)))
             return nil
         }
         return ignore(line)
@@ -164,8 +164,8 @@ public struct ReplyDecoder: Sendable {
 
     // MARK: - Field parsers
 
-    static func deviceID(_ text: Substring) throws(MalformedReply) -> String {
-        guard let id = DeviceID.normalized(text.trimmingCharacters(in: .whitespaces)) else {
+    static func deviceID(_ text: Substring) throws(MalformedReply) -> DeviceID {
+        guard let id = DeviceID(text.trimmingCharacters(in: .whitespaces)) else {
             throw MalformedReply(reason: "the device ID is not 24 hex digits")
         }
         return id
@@ -174,7 +174,7 @@ public struct ReplyDecoder: Sendable {
     /// `aa:bb:cc:dd:ee:ff`, lower-cased; nil unless exactly six hex bytes.
     public static func macAddress(_ text: String) -> String? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 6, parts.allSatisfy({ $0.utf8.count == 2 && $0.utf8.allSatisfy(isHexDigit) }) else {
+        guard parts.count == 6, parts.allSatisfy({ $0.utf8.count == 2 && $0.utf8.allSatisfy(ASCIIHex.isDigit) }) else {
             return nil
         }
         return text.lowercased()
@@ -190,9 +190,5 @@ public struct ReplyDecoder: Sendable {
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         guard !value.isEmpty else { return nil }
         return (String(label), value)
-    }
-
-    static func isHexDigit(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) || (0x41...0x46).contains(byte)
     }
 }

@@ -66,7 +66,7 @@ public actor ListeningModeSession {
 
     // MARK: - Commands (see `ListeningModeClient` for each one's reply)
 
-    public func identify() async throws -> DeviceIdentity { try await perform { try $0.identify() } }
+    public func identify() async throws -> IdentifyReply { try await perform { try $0.identify() } }
     public func mac() async throws -> String { try await perform { try $0.mac() } }
     public func version() async throws -> String { try await perform { try $0.version() } }
     public func inspect() async throws -> SystemInfo { try await perform { try $0.inspect() } }

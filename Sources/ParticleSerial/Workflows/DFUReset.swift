@@ -19,12 +19,12 @@ public enum DFUReset {
         let known = (try? await DeviceDiscovery.scan())?.first { $0.port == port }
         guard confirm else {
             try await ListeningModeSession.signal(.dfu, path: port)
-            return Outcome(confirmed: false, port: port, serialNumber: known?.serialNumber)
+            return Outcome(confirmed: false, port: port, serialNumber: known?.usb?.serialNumber)
         }
         // Start watching before the reset so the event cannot be missed.
         let monitor = try await DeviceMonitor()
         do {
-            let outcome = try await waitForDFU(monitor, port: port, serialNumber: known?.serialNumber, timeout: timeout)
+            let outcome = try await waitForDFU(monitor, port: port, serialNumber: known?.usb?.serialNumber, timeout: timeout)
             await monitor.stop()
             return outcome
         } catch {
@@ -39,9 +39,9 @@ public enum DFUReset {
         let deadline = MonotonicDeadline(seconds: timeout)
         while !deadline.hasPassed {
             guard let event = try await monitor.next(within: Double(deadline.remainingMilliseconds) / 1000) else { break }
-            guard event.kind == .add, event.device.mode == .dfu else { continue }
-            if let serialNumber, event.device.serialNumber != serialNumber { continue }
-            return Outcome(confirmed: true, port: port, serialNumber: event.device.serialNumber)
+            guard event.kind == .add, event.device.usb?.mode == .dfu else { continue }
+            if let serialNumber, event.device.usb?.serialNumber != serialNumber { continue }
+            return Outcome(confirmed: true, port: port, serialNumber: event.device.usb?.serialNumber)
         }
         try Task.checkCancellation()
         throw ListeningModeError(.noDFUDevice, port: port, seconds: timeout)

@@ -6,13 +6,13 @@ import ParticleCore
 /// `ListeningModeError` `.stillNotListening` at the deadline.
 public enum ListeningModeEntry {
     /// Signals, probes until the console answers or `timeout` seconds pass, and returns what `i` said.
-    public static func enter(port: String, timeout: Double) async throws -> DeviceIdentity {
+    public static func enter(port: String, timeout: Double) async throws -> IdentifyReply {
         try await ListeningModeSession.signal(.listen, path: port)
         return try await waitForConsole(port: port, timeout: timeout)
     }
 
     /// Probes `port` with `i` until the console answers (without sending any signal first).
-    public static func waitForConsole(port: String, timeout: Double) async throws -> DeviceIdentity {
+    public static func waitForConsole(port: String, timeout: Double) async throws -> IdentifyReply {
         let deadline = MonotonicDeadline(seconds: timeout)
         while true {
             let probe = min(1.0, max(0.2, Double(deadline.remainingMilliseconds) / 1000))

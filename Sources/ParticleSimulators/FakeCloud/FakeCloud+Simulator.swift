@@ -93,9 +93,7 @@ extension FakeCloud {
     }
 
     private func encoded<T: Encodable>(_ value: T) -> FakeReply {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(value)) ?? Data("null".utf8)
-        return .reply(status: 200, headers: ["Content-Type": "application/json"], body: Array(body))
+        let body = (try? JSONOutput.encode(value)) ?? Array("null".utf8)
+        return .reply(status: 200, headers: ["Content-Type": "application/json"], body: body)
     }
 }

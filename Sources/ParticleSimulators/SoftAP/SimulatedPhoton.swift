@@ -157,7 +157,7 @@ public struct SimulatedPhoton: Sendable {
     /// The members of a flat object whose keys are all in `keys`, with values of the right kind (strings raw, as
     /// jsmn hands them over; primitives as their text). nil for anything the firmware would reject.
     static func strictObject(_ body: [UInt8], keys: [String: ValueKind]) -> [String: String]? {
-        guard !body.isEmpty, case let .complete(value, _) = JSONReader.parse(body, rawStrings: true),
+        guard !body.isEmpty, case let .complete(value, _) = JSONValue.parse(body, rawStrings: true),
               case let .object(members) = value else { return nil }
         var result: [String: String] = [:]
         for member in members {

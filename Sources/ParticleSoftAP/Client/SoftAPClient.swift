@@ -64,7 +64,7 @@ public struct SoftAPClient: Sendable {
     }
 
     /// The device ID alone.
-    public func deviceID() async throws(SoftAPError) -> String { try await deviceInfo().id }
+    public func deviceID() async throws(SoftAPError) -> DeviceID { try await deviceInfo().id }
 
     /// `public-key`: the RSA key that protects the Wi-Fi password.
     public func publicKey() async throws(SoftAPError) -> SoftAPPublicKey {

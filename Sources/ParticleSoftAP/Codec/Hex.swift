@@ -1,3 +1,5 @@
+import ParticleCore
+
 /// Hex text ↔ bytes.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
@@ -21,7 +23,7 @@ public enum Hex {
         out.reserveCapacity(utf8.count / 2)
         var index = 0
         while index < utf8.count {
-            guard let high = hexDigit(utf8[index]), let low = hexDigit(utf8[index + 1]) else { return nil }
+            guard let high = ASCIIHex.value(utf8[index]), let low = ASCIIHex.value(utf8[index + 1]) else { return nil }
             out.append(high << 4 | low)
             index += 2
         }

@@ -27,7 +27,7 @@ public struct TCPReplyFramer: SoftAPReplyFraming {
         guard buffer.count <= softAPMaximumReplyBytes else {
             throw SoftAPError.invalidReply(command: command, reason: "more than \(softAPMaximumReplyBytes) bytes")
         }
-        switch JSONReader.parse(buffer) {
+        switch JSONValue.parse(buffer) {
         case let .complete(value, _): return value
         case .incomplete: return nil
         case let .invalid(reason): throw SoftAPError.invalidReply(command: command, reason: reason)
@@ -86,7 +86,7 @@ public struct HTTPReplyFramer: SoftAPReplyFraming {
             body += decoded.body
             if decoded.malformed {
                 // Whatever follows a complete reply does not matter (the pieces may have ended sooner).
-                if case let .complete(value, _) = JSONReader.parse(body) { return value }
+                if case let .complete(value, _) = JSONValue.parse(body) { return value }
                 throw invalid("bad chunked encoding")
             }
         case .length?, .untilClose?:
@@ -95,7 +95,7 @@ public struct HTTPReplyFramer: SoftAPReplyFraming {
             break
         }
         guard body.count <= softAPMaximumReplyBytes else { throw invalid("body too large") }
-        switch JSONReader.parse(body) {
+        switch JSONValue.parse(body) {
         case let .complete(value, _): return value
         case let .invalid(reason): throw invalid(reason)
         case .incomplete:
@@ -243,7 +243,7 @@ struct ChunkedDecoder {
         guard !digits.isEmpty, digits.count <= 8 else { throw Failure.malformed }
         var size = 0
         for byte in digits {
-            guard let digit = hexDigit(byte) else { throw Failure.malformed }
+            guard let digit = ASCIIHex.value(byte) else { throw Failure.malformed }
             size = size << 4 | Int(digit)
         }
         return size == 0 ? .finished : .data(remaining: size)

@@ -1,15 +1,19 @@
 import ParticleCore
 /// Typed SoftAP replies, decoded from the JSON the device sends. Pure: no I/O.
 
-/// `device-id`: the device ID (lower-cased; the device sends upper-case) and whether it is claimed (`c` is a string).
+/// `device-id`: the device ID (the device sends upper-case; a `DeviceID` is lower-case) and whether it is claimed
+/// (`c` is a string). A wire reply; the rest of the code takes its `identity`.
 public struct SoftAPDeviceInfo: Sendable, Equatable, Codable {
-    public var id: String
+    public var id: DeviceID
     public var claimed: Bool
 
-    public init(id: String, claimed: Bool) {
+    public init(id: DeviceID, claimed: Bool) {
         self.id = id
         self.claimed = claimed
     }
+
+    /// What the reply says of the device: its ID (the SoftAP setup does not tell the platform).
+    public var identity: DeviceIdentity { DeviceIdentity(id: id) }
 }
 
 /// One `scan-ap` entry. `security` is the raw WICED value; `-1` means unknown.
@@ -39,7 +43,7 @@ public enum SoftAPReplyDecoder {
 
     public static func deviceInfo(_ json: JSONValue) throws(SoftAPError) -> SoftAPDeviceInfo {
         guard let id = json["id"]?.stringValue else { throw malformed(.deviceID, "no string \"id\"") }
-        guard let lower = DeviceID.normalized(id) else {
+        guard let deviceID = DeviceID(id) else {
             throw malformed(.deviceID, "\"id\" is not 24 hex digits")
         }
         // `c` is a string on every firmware; accept a number too rather than misreport a claimed device.
@@ -50,7 +54,7 @@ public enum SoftAPReplyDecoder {
         case nil: claimed = false
         default: throw malformed(.deviceID, "\"c\" is neither \"0\" nor \"1\"")
         }
-        return SoftAPDeviceInfo(id: lower, claimed: claimed)
+        return SoftAPDeviceInfo(id: deviceID, claimed: claimed)
     }
 
     public static func networks(_ json: JSONValue) throws(SoftAPError) -> [SoftAPNetwork] {

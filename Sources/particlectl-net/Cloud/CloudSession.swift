@@ -116,15 +116,3 @@ func printJSON<T: Encodable>(_ value: T) {
     Terminal.write(JSONOutput.line(value))
 }
 
-/// An optional that `--json` always prints: the key is present, with `null` when there is no value, so every
-/// object of a command has the same keys.
-struct Nullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
-    var value: Wrapped?
-
-    init(_ value: Wrapped?) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
-    }
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ParticleCLISupport
+import ParticleCore
 
 /// `particlectl token …`.
 struct TokenCommand: AsyncParsableCommand {

@@ -25,7 +25,7 @@ struct SoftAPInfo: AsyncParsableCommand {
             let client = try connection.makeClient()
             let version = try await client.version()
             let device = try await client.deviceInfo()
-            let info = Info(version: version, id: device.id, claimed: device.claimed)
+            let info = Info(version: version, id: device.id.rawValue, claimed: device.claimed)
             if output.json {
                 Terminal.write(JSONOutput.line(info))
             } else {

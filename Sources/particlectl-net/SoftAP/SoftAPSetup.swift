@@ -81,11 +81,11 @@ struct SoftAPSetup: AsyncParsableCommand {
             }
             if json {
                 Terminal.write(JSONOutput.line(Result(
-                    id: outcome.device.id, claimed: outcome.device.claimed, claim_code_set: outcome.claimCodeSet,
+                    id: outcome.device.id.rawValue, claimed: outcome.device.claimed, claim_code_set: outcome.claimCodeSet,
                     ssid: wifi.ssid, security: outcome.security.name, channel: outcome.channel,
                     connect: outcome.connect.rawValue)))
             } else {
-                Terminal.write(outcome.device.id)
+                Terminal.write(outcome.device.id.rawValue)
             }
         }
     }

@@ -43,7 +43,7 @@ struct SerialIdentify: AsyncParsableCommand {
         }
     }
 
-    static func describe(_ identity: DeviceIdentity) -> String {
+    static func describe(_ identity: IdentifyReply) -> String {
         var lines = ["Device ID: \(identity.deviceID)"]
         if let value = identity.serialNumber { lines.append("Serial Number: \(value)") }
         if let value = identity.imei { lines.append("IMEI: \(value)") }
@@ -67,7 +67,7 @@ struct SerialIdentify: AsyncParsableCommand {
             for item in results {
                 switch item.result {
                 case .success(let identity):
-                    table.append([item.port, identity.deviceID, identity.imei ?? "-", identity.iccid ?? "-", "-"])
+                    table.append([item.port, identity.deviceID.rawValue, identity.imei ?? "-", identity.iccid ?? "-", "-"])
                 case .failure(let error):
                     table.append([item.port, "-", "-", "-", Self.text(of: error)])
                 }
@@ -113,16 +113,16 @@ struct IdentityJSON: Encodable {
         case cellRadioVersion = "cell_radio_version"
     }
 
-    init(_ identity: DeviceIdentity, port: String? = nil) {
+    init(_ identity: IdentifyReply, port: String? = nil) {
         self.port = port
-        id = identity.deviceID
+        id = identity.deviceID.rawValue
         serialNumber = identity.serialNumber
         imei = identity.imei
         iccid = identity.iccid
         cellRadioVersion = identity.cellRadioVersion
     }
 
-    init(port: String, _ result: Result<DeviceIdentity, any Error>) {
+    init(port: String, _ result: Result<IdentifyReply, any Error>) {
         switch result {
         case .success(let identity): self.init(identity, port: port)
         case .failure(let error): self.init(port: port, error: error)

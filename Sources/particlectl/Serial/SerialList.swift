@@ -16,7 +16,7 @@ struct SerialList: ParsableCommand {
     func run() throws {
         let devices = try DeviceDiscovery.list()
         if output.json {
-            Terminal.write(JSONOutput.line(devices))
+            Terminal.write(JSONOutput.line(devices.map(USBDeviceJSON.init)))
             return
         }
         guard !devices.isEmpty else {
@@ -26,8 +26,8 @@ struct SerialList: ParsableCommand {
         var table = Table("PORT", "PLATFORM", "MODE", "USB ID", "SERIAL NUMBER")
         for device in devices {
             table.append([
-                device.port ?? "-", device.platform, device.mode.rawValue,
-                "\(device.vendorID):\(device.productID)", device.serialNumber ?? "-",
+                device.port ?? "-", device.platform?.name ?? "unknown", (device.usb?.mode ?? .normal).rawValue,
+                "\(device.usb?.vendorHex ?? "-"):\(device.usb?.productHex ?? "-")", device.usb?.serialNumber ?? "-",
             ])
         }
         Terminal.write(table.rendered)

@@ -21,7 +21,7 @@ struct SerialListen: AsyncParsableCommand {
         let port = try connection.resolvePort()
         let identity = try await ListeningModeEntry.enter(port: port, timeout: connection.timeout)
         if output.json {
-            Terminal.write(JSONOutput.line(ListenJSON(id: identity.deviceID, listening: true, port: port)))
+            Terminal.write(JSONOutput.line(ListenJSON(id: identity.deviceID.rawValue, listening: true, port: port)))
         } else {
             Terminal.write("\(port) is in listening mode (device ID \(identity.deviceID)).")
         }

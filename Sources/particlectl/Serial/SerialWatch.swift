@@ -66,7 +66,7 @@ struct SerialWatch: ParsableCommand {
         } else {
             let device = event.device
             let sign = event.kind == .add ? "+" : "-"
-            Terminal.write("\(sign) \(event.kind.rawValue)  \(device.port ?? "(dfu)")  \(device.platform)  \(device.mode.rawValue)  \(device.serialNumber ?? "-")")
+            Terminal.write("\(sign) \(event.kind.rawValue)  \(device.port ?? "(dfu)")  \(device.platform?.name ?? "unknown")  \((device.usb?.mode ?? .normal).rawValue)  \(device.usb?.serialNumber ?? "-")")
         }
     }
 

@@ -1,28 +1,28 @@
-import ParticleCore
-
 // MARK: - Reading
 
-/// The outcome of reading a (possibly partial) reply body.
-public enum JSONParseResult: Sendable, Equatable {
-    /// A complete top-level object, and how many bytes it and the whitespace before it used.
-    case complete(JSONValue, consumed: Int)
-    /// What arrived so far is a valid beginning; more bytes are needed.
-    case incomplete
-    /// The bytes cannot become a JSON object.
-    case invalid(String)
-}
+extension JSONValue {
+    /// The outcome of reading a (possibly partial) JSON object.
+    public enum ParseResult: Sendable, Equatable {
+        /// A complete top-level object, and how many bytes it and the whitespace before it used.
+        case complete(JSONValue, consumed: Int)
+        /// What arrived so far is a valid beginning; more bytes are needed.
+        case incomplete
+        /// The bytes cannot become a JSON object.
+        case invalid(String)
+    }
 
-/// Reads one JSON object from bytes that may still be arriving ("complete when it parses").
-///
-/// Leading whitespace is skipped (the TCP reply starts with `\n\n`). Strings may hold raw bytes the device did not
-/// escape; they are decoded as UTF-8 with invalid sequences repaired (the device cuts SSIDs at 32 bytes, possibly
-/// inside a character). Nesting is limited so that hostile input cannot exhaust the stack.
-public enum JSONReader {
+    /// How deeply arrays and objects may nest in what `parse` reads, so that hostile input cannot exhaust the stack.
     public static let maximumDepth = 32
 
+    /// Reads one JSON object from bytes that may still be arriving ("complete when it parses"): a SoftAP reply, a cloud
+    /// error body.
+    ///
+    /// Leading whitespace is skipped (the SoftAP TCP reply starts with `\n\n`). Strings may hold raw bytes the sender did
+    /// not escape; they are decoded as UTF-8 with invalid sequences repaired (the device cuts SSIDs at 32 bytes, possibly
+    /// inside a character). Nesting is limited to `maximumDepth`.
     /// - Parameter rawStrings: keep string values exactly as written, escapes included (how the device's jsmn
     ///   parser hands them to the firmware); the default decodes escapes.
-    public static func parse(_ bytes: [UInt8], rawStrings: Bool = false) -> JSONParseResult {
+    public static func parse(_ bytes: [UInt8], rawStrings: Bool = false) -> ParseResult {
         var reader = Cursor(bytes: bytes, rawStrings: rawStrings)
         reader.skipWhitespace()
         guard let first = reader.peek() else { return .incomplete }
@@ -73,7 +73,7 @@ public enum JSONReader {
         }
 
         mutating func value(depth: Int) throws -> JSONValue {
-            guard depth < JSONReader.maximumDepth else { throw Failure.invalid("nesting too deep") }
+            guard depth < JSONValue.maximumDepth else { throw Failure.invalid("nesting too deep") }
             skipWhitespace()
             guard let byte = peek() else { throw Failure.needMore }
             switch byte {
@@ -150,7 +150,7 @@ public enum JSONReader {
                     case UInt8(ascii: "u"):
                         var code: UInt32 = 0
                         for _ in 0..<4 {
-                            guard let digit = hexDigit(try next()) else { throw Failure.invalid("bad \\u escape") }
+                            guard let digit = ASCIIHex.value(try next()) else { throw Failure.invalid("bad \\u escape") }
                             code = code << 4 | UInt32(digit)
                         }
                         let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
@@ -184,15 +184,5 @@ public enum JSONReader {
                 || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+")
                 || byte == UInt8(ascii: "-")
         }
-    }
-}
-
-/// The value of a hex digit, either case.
-func hexDigit(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
 }
