@@ -89,10 +89,13 @@ struct StationRun: AsyncParsableCommand {
                 }
                 let station = Station(configuration: configuration, cloud: client, customerCloud: customerCloud,
                                       ledger: book)
-                let running = Task { try await station.run { printer.show($0) } }
-                let interrupts = InterruptWatch { running.cancel() }
-                defer { interrupts.stop() }
-                let result = await running.result
+                // SIGINT/SIGTERM cancel the run: devices in flight end as interrupted, the summary still comes.
+                let result: Result<StationSummary, any Error>
+                do {
+                    result = .success(try await StopSignals.cancellingOnSignal { try await station.run { printer.show($0) } })
+                } catch {
+                    result = .failure(error)
+                }
                 await customerCloud?.shutdown()
                 return try result.get()
             }
