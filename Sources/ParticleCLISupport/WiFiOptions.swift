@@ -17,7 +17,7 @@ public struct WiFiOptions<Security: WiFiSecurityArgument>: ParsableArguments, Se
     @Option(help: ArgumentHelp("The Wi-Fi network's name.", valueName: "ssid"))
     public var ssid: String?
 
-    @Option(help: ArgumentHelp(Security.securityHelp, valueName: "type"))
+    @Option(help: ArgumentHelp(Security.securityHelp, valueName: "security"))
     public var security: Security?
 
     @Flag(help: """
