@@ -41,7 +41,7 @@ public enum EAPMethod: String, CaseIterable, Sendable, ExpressibleByArgument {
 public struct WiFiEnterpriseOptions: ParsableArguments, Sendable {
     public init() {}
 
-    @Option(help: ArgumentHelp("Enterprise networks: peap or tls.", valueName: "method"))
+    @Option(help: ArgumentHelp("Enterprise networks: the EAP method.", valueName: "method"))
     public var eap: EAPMethod?
 
     @Option(name: .customLong("username"),
