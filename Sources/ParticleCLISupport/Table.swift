@@ -18,7 +18,7 @@ public struct Table {
             var text = ""
             for (index, cell) in cells.enumerated() {
                 let last = index == cells.count - 1
-                text += last ? cell : cell.padding(toLength: widths[index] + 2, withPad: " ", startingAt: 0)
+                text += last ? cell : cell + String(repeating: " ", count: widths[index] + 2 - cell.count)
             }
             return text
         }

@@ -40,12 +40,11 @@ struct Provision: AsyncParsableCommand {
     @Option(help: "A device already claimed (24-hex ID or name): run only the cloud steps (--name, --firmware).")
     var device: String?
 
-    @Option(help: "Wi-Fi network name the device joins (needed unless --device).")
-    var ssid: String?
-    @Option(help: "Wi-Fi security (none, wep, wpa, wpa2, wpa3, or wpa_aes, wpa2_tkip, wpa2_mixed …); by default the device's scan decides.")
-    var security: NetworkSecurity?
-    @Flag(name: .customLong("password-stdin"), help: "Read the Wi-Fi password from stdin (an empty line: open network).")
-    var passwordStdin = false
+    /// `--ssid` (needed unless --device), `--security`, `--password-stdin` (an empty line: an open network).
+    @OptionGroup var wifi: WiFiOptions<NetworkSecurity>
+    var ssid: String? { wifi.ssid }
+    var security: NetworkSecurity? { wifi.security }
+    var passwordStdin: Bool { wifi.passwordStdin }
 
     @Option(help: "Product ID or slug: the device is imported into it (or claimed by its customer).")
     var product: String?
@@ -127,7 +126,7 @@ struct Provision: AsyncParsableCommand {
         let json = output.json
         let printer = ProgressPrinter(enabled: !json)
         let asker = TerminalQuestion {
-            try InterruptWatch.withDefaultHandling { try askPassword(input, printer: printer) }
+            try StopSignals.withDefaultHandling { try askPassword(input, printer: printer) }
         }
 
         var configuration = session.configuration(token: token.token)
@@ -154,12 +153,11 @@ struct Provision: AsyncParsableCommand {
                 } else {
                     provisioner = Provisioner(cloud: client, device: try DeviceReference(device ?? ""), plan: plan)
                 }
-                let running = Task { [provisioner] in try await provisioner.run { printer.show($0) } }
-                let interrupts = InterruptWatch { running.cancel() }
-                defer { interrupts.stop() }
                 let result: Result<ProvisioningSummary, ProvisioningError>
                 do {
-                    result = .success(try await running.value)
+                    result = .success(try await StopSignals.cancellingOnSignal { [provisioner] in
+                        try await provisioner.run { printer.show($0) }
+                    })
                 } catch let error as ProvisioningError {
                     result = .failure(error)
                 } catch {
@@ -176,7 +174,7 @@ struct Provision: AsyncParsableCommand {
         case .failure(let error):
             printer.failed(error)
             let failure = ProvisionFailure(error: error, cloudOnlyOptions: cloudOnlyOptions, tokenOrigin: token.origin)
-            let exitCode = error.isInterrupted ? 128 + (InterruptWatch.lastSignal ?? SIGINT) : failure.exitStatus.rawValue
+            let exitCode = error.isInterrupted ? 128 + (StopSignals.last ?? SIGINT) : failure.exitStatus.rawValue
             if json {
                 Terminal.write(JSONOutput.line(FailedRun(summary: error.summary, error: failure.message, exitCode: exitCode,
                                                          failedStep: error.step.rawValue)))
@@ -237,9 +235,12 @@ struct Provision: AsyncParsableCommand {
 }
 
 
-extension NetworkSecurity: ExpressibleByArgument {
+extension NetworkSecurity: ExpressibleByArgument, WiFiSecurityArgument {
     public init?(argument: String) { self.init(parsing: argument) }
     public static var allValueStrings: [String] { acceptedNames }
+    public static var securityHelp: String {
+        "none, wep, wpa, wpa2, wpa3, or wpa_aes, wpa2_tkip, wpa2_mixed …; by default the device's scan decides."
+    }
 }
 
 /// A question for the person at the terminal, asked from the provisioning task (once, when it gets there).

@@ -158,54 +158,6 @@ final class ProgressPrinter: @unchecked Sendable {
     static func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
 }
 
-/// SIGINT and SIGTERM call `onSignal` (once each) instead of ending the process, so a workflow can stop cleanly and
-/// say what it got done; `stop()` restores the default handling.
-final class InterruptWatch: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var received: Int32?
-
-    /// The signal that arrived last, if any.
-    static var lastSignal: Int32? { lock.withLock { received } }
-
-    nonisolated(unsafe) private static var active = false
-
-    init(_ onSignal: @escaping @Sendable () -> Void) {
-        InterruptWatch.lock.withLock { InterruptWatch.active = true }
-        sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                InterruptWatch.lock.withLock { InterruptWatch.received = number }
-                onSignal()
-            }
-            source.resume()
-            return source
-        }
-    }
-
-    func stop() {
-        InterruptWatch.lock.withLock { InterruptWatch.active = false }
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-    }
-
-    /// Runs `body` (a blocking prompt, which cancellation cannot reach) with the signals' default action: Ctrl-C at
-    /// a prompt ends the process as it always did.
-    static func withDefaultHandling<T>(_ body: () throws -> T) rethrows -> T {
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-        defer {
-            if lock.withLock({ active }) {
-                signal(SIGINT, SIG_IGN)
-                signal(SIGTERM, SIG_IGN)
-            }
-        }
-        return try body()
-    }
-}
-
 extension FailureFields {
     /// From any error: a `ParticleError`'s line and exit code, else its description and exit 1.
     init(error: any Error, step: String?) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import ParticleCLISupport
 import ParticleCore
 import ParticleSimulators
 
@@ -100,27 +101,23 @@ struct SimCloud: AsyncParsableCommand {
     }
 }
 
-/// Writes the fake cloud's state to a file when SIGINT or SIGTERM arrives, then exits 0.
+/// Writes the fake cloud's state to a file when SIGINT or SIGTERM arrives (`StopSignals`), then exits 0.
 enum StateOnExit {
-    static func install(cloud: FakeCloud, path: String) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                Task {
-                    let snapshot = await cloud.snapshot()
-                    if let bytes = (try? JSONOutput.encode(snapshot, style: .pretty)).map({ Data($0) }) {
-                        let temporary = path + ".tmp"
-                        if FileManager.default.createFile(atPath: temporary, contents: bytes,
-                                                          attributes: [.posixPermissions: 0o600]) {
-                            _ = rename(temporary, path)
-                        }
-                    }
-                    exit(0)
+    static func install(cloud: FakeCloud, path: String) -> Task<Void, Never> {
+        StopSignals.install()
+        return Task.detached {
+            while !StopSignals.received {
+                guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
+            }
+            let snapshot = await cloud.snapshot()
+            if let bytes = (try? JSONOutput.encode(snapshot, style: .pretty)).map({ Data($0) }) {
+                let temporary = path + ".tmp"
+                if FileManager.default.createFile(atPath: temporary, contents: bytes,
+                                                  attributes: [.posixPermissions: 0o600]) {
+                    _ = rename(temporary, path)
                 }
             }
-            source.resume()
-            return source
+            exit(0)
         }
     }
 }

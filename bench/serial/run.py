@@ -8,6 +8,13 @@ Usage: bench/serial/run.py PARTICLECTL PARTICLECTL_SIM [runs]
 """
 import os, statistics, subprocess, sys, tempfile, time
 
+def elf_kind(path):
+    """What the loader has to do before main: a position-independent executable is relocated at start-up."""
+    with open(path, "rb") as f:
+        header = f.read(18)
+    kind = int.from_bytes(header[16:18], "little") if header[:4] == b"\x7fELF" else None
+    return {2: "fixed-address executable", 3: "position-independent executable"}.get(kind, "not an ELF executable")
+
 def main():
     particlectl, simulator = sys.argv[1], sys.argv[2]
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 100
@@ -40,12 +47,13 @@ def main():
                     sys.exit(f"{name} failed: {result.stderr.decode().strip()}")
         medians = {name: statistics.median(values) for name, values in times.items()}
         swift, c, python = (medians[name] for name in commands)
-        print(f"serial identify, cold process, median of {runs} paired runs each ({particlectl}):")
+        print(f"serial identify, cold process, median of {runs} paired runs each ({particlectl}, {elf_kind(particlectl)}):")
         for name, value in medians.items():
             print(f"  {name:<30} {value:7.2f} ms")
         names = list(commands)
         paired = statistics.median(s / b for s, b in zip(times[names[0]], times[names[1]]))
-        print(f"  installed particlectl / C = {swift / c:5.1f}x   (median of paired ratios {paired:.1f}x; target: <= 4x)")
+        verdict = "met" if swift / c <= 4 else "NOT met"
+        print(f"  installed particlectl / C = {swift / c:5.1f}x   (median of paired ratios {paired:.1f}x; target: <= 4x, {verdict})")
         print(f"  installed particlectl / Python = {swift / python:5.2f}x  (target: < 0.25x)")
     finally:
         sim.terminate()

@@ -16,7 +16,7 @@ struct SoftAPConfigure: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var wifi: WiFiOptions
+    @OptionGroup var wifi: SoftAPNetworkOptions
     @OptionGroup var connection: SoftAPConnectionOptions
     @OptionGroup var output: OutputOptions
 

@@ -16,7 +16,7 @@ struct SoftAPSetup: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var wifi: WiFiOptions
+    @OptionGroup var wifi: SoftAPNetworkOptions
 
     @Option(help: ArgumentHelp("A claim code from the cloud, so the device becomes yours when it connects.", valueName: "code"))
     var claimCode: String?

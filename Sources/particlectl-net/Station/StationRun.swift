@@ -105,15 +105,18 @@ struct StationRun: AsyncParsableCommand {
                 }
                 let station = Station(configuration: configuration, cloud: client, customerCloud: customerCloud,
                                       ledger: book)
-                let running = Task {
-                    try await station.run { event in
-                        printer.show(event)
-                        live?.show(event)
-                    }
+                // SIGINT/SIGTERM cancel the run: devices in flight end as interrupted, the summary still comes.
+                let result: Result<StationSummary, any Error>
+                do {
+                    result = .success(try await StopSignals.cancellingOnSignal {
+                        try await station.run { event in
+                            printer.show(event)
+                            live?.show(event)
+                        }
+                    })
+                } catch {
+                    result = .failure(error)
                 }
-                let interrupts = InterruptWatch { running.cancel() }
-                defer { interrupts.stop() }
-                let result = await running.result
                 await customerCloud?.shutdown()
                 return try result.get()
             }

@@ -33,10 +33,16 @@ struct SerialIdentify: AsyncParsableCommand {
     /// Shared with the top-level alias `particlectl identify`.
     static func execute(connection: SerialConnectionOptions, output: OutputOptions, all: Bool) async throws {
         if all { return try await runAll(connection: connection, output: output) }
-        let client = try connection.openClient()
+        try identifyOne(port: connection.port, timeout: connection.timeout, verbose: connection.verbose,
+                        json: output.json)
+    }
+
+    /// One device: `--port` (or the only attached one) asked `i`, its identity printed. Shared with the fast path.
+    static func identifyOne(port: String?, timeout: Double, verbose: Bool, json: Bool) throws {
+        let client = try SerialConnectionOptions.openClient(port: port, timeout: timeout, verbose: verbose)
         defer { client.close() }
         let identity = try client.identify()
-        if output.json {
+        if json {
             Terminal.write(JSONOutput.line(IdentityJSON(identity)))
         } else {
             Terminal.write(describe(identity))

@@ -14,9 +14,15 @@ struct SerialVersion: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let client = try connection.openClient()
+        try Self.execute(port: connection.port, timeout: connection.timeout, verbose: connection.verbose,
+                         json: output.json)
+    }
+
+    /// Shared with the fast path (`SerialQuickCommand`).
+    static func execute(port: String?, timeout: Double, verbose: Bool, json: Bool) throws {
+        let client = try SerialConnectionOptions.openClient(port: port, timeout: timeout, verbose: verbose)
         defer { client.close() }
         let version = try client.version()
-        Terminal.write(output.json ? JSONOutput.line(["version": version]) : "Device OS version: \(version)")
+        Terminal.write(json ? JSONOutput.line(["version": version]) : "Device OS version: \(version)")
     }
 }

@@ -24,38 +24,18 @@ struct SerialWiFi: ParsableCommand {
     @OptionGroup var connection: SerialConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("The network name (asked on a terminal when omitted).", valueName: "name"))
-    var ssid: String?
-
-    @Option(help: ArgumentHelp("none, wep, wpa, wpa2, wpa3, wpa-enterprise or wpa2-enterprise (needed when the device does not see the network).", valueName: "type"))
-    var security: WiFiSecurity?
+    /// `--ssid` (asked on a terminal when omitted), `--security` (needed when the device does not see the
+    /// network), `--password-stdin`.
+    @OptionGroup var wifi: WiFiOptions<WiFiSecurity>
 
     @Option(help: ArgumentHelp("aes, tkip or aes+tkip (default aes, when the device asks).", valueName: "cipher"))
     var cipher: WiFiCipher?
 
-    @Flag(help: "Read the password (or the enterprise password) from the first line of stdin.")
-    var passwordStdin = false
+    @OptionGroup var enterprise: WiFiEnterpriseOptions
 
-    @Option(help: ArgumentHelp("Enterprise: peap or tls.", valueName: "type"))
-    var eap: EAPType?
-
-    @Option(name: [.customLong("username"), .customLong("identity")],
-            help: ArgumentHelp("Enterprise (PEAP): the username.", valueName: "name"))
-    var username: String?
-
-    @Option(name: [.customLong("client-cert"), .customLong("certificate")],
-            help: ArgumentHelp("Enterprise (TLS): the client certificate, PEM.", valueName: "file"))
-    var clientCert: String?
-
-    @Option(help: ArgumentHelp("Enterprise (TLS): the private key, PEM.", valueName: "file"))
-    var privateKey: String?
-
-    @Option(name: [.customLong("root-ca"), .customLong("ca")],
-            help: ArgumentHelp("Enterprise: the root CA, PEM (optional).", valueName: "file"))
-    var rootCa: String?
-
-    @Option(help: ArgumentHelp("Enterprise: the outer identity (optional).", valueName: "identity"))
-    var outerIdentity: String?
+    var ssid: String? { wifi.ssid }
+    var security: WiFiSecurity? { wifi.security }
+    var passwordStdin: Bool { wifi.passwordStdin }
 
     func validate() throws {
         if ssid == nil && !Prompt.isInteractive {
@@ -69,8 +49,9 @@ struct SerialWiFi: ParsableCommand {
 
     func run() throws {
         let signals = StopSignals()
-        var credentials = WiFiCredentials(ssid: ssid ?? "", security: security, cipher: cipher, eap: eap,
-                                          username: username, outerIdentity: outerIdentity)
+        var credentials = WiFiCredentials(ssid: ssid ?? "", security: security, cipher: cipher,
+                                          eap: enterprise.eap.flatMap { EAPType(rawValue: $0.rawValue) },
+                                          username: enterprise.username, outerIdentity: enterprise.outerIdentity)
         if ssid == nil {
             guard let answer = try Self.askUntilValid(.ssid) else { throw UserError(.usage, "no SSID given") }
             credentials.ssid = answer
@@ -81,9 +62,9 @@ struct SerialWiFi: ParsableCommand {
             }
             credentials.password = password
         }
-        credentials.clientCertificate = try clientCert.map(Self.readPEM)
-        credentials.privateKey = try privateKey.map(Self.readPEM)
-        credentials.rootCA = try rootCa.map(Self.readPEM)
+        credentials.clientCertificate = try enterprise.clientCert.map(Self.readPEM)
+        credentials.privateKey = try enterprise.privateKey.map(Self.readPEM)
+        credentials.rootCA = try enterprise.rootCA.map(Self.readPEM)
         if let problem = credentials.problem() { throw UserError(.usage, problem) }
 
         let client = try connection.openClient()
@@ -215,6 +196,9 @@ struct SerialWiFi: ParsableCommand {
     }
 }
 
-extension WiFiSecurity: ExpressibleByArgument {}
+extension WiFiSecurity: ExpressibleByArgument, WiFiSecurityArgument {
+    public static var securityHelp: String {
+        "none, wep, wpa, wpa2, wpa3, wpa-enterprise or wpa2-enterprise (needed when the device does not see the network)."
+    }
+}
 extension WiFiCipher: ExpressibleByArgument {}
-extension EAPType: ExpressibleByArgument {}

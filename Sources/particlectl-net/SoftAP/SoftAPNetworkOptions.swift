@@ -4,52 +4,33 @@ import ParticleCore
 import ParticleSoftAP
 import ParticleCLISupport
 
-/// The Wi-Fi network to store on the device, and where its secrets come from (never from a plain argument).
-struct WiFiOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The network's name.", valueName: "ssid"))
-    var ssid: String
-
-    @Option(help: ArgumentHelp("Security type (e.g. open, wep_psk, wpa_aes, wpa2_aes, wpa2_mixed, wpa2_enterprise); without it the device scans and the matching network's security and channel are used.", valueName: "name"))
-    var security: String?
+/// The Wi-Fi network to store on the device, and where its secrets come from (never from a plain argument): the
+/// shared `WiFiOptions` and `WiFiEnterpriseOptions` (the names every Wi-Fi command uses), plus SoftAP's `--channel`.
+struct SoftAPNetworkOptions: ParsableArguments {
+    @OptionGroup var wifi: WiFiOptions<SoftAPSecurityName>
 
     @Option(help: ArgumentHelp("Channel (with --security; default 0, which the device ignores).", valueName: "n"))
     var channel: Int?
 
-    @Flag(help: "Read the Wi-Fi password from the first line of stdin (otherwise it is asked for without echo).")
-    var passwordStdin = false
+    @OptionGroup var enterprise: WiFiEnterpriseOptions
 
-    @Option(help: ArgumentHelp("Enterprise networks: peap or tls.", valueName: "method"))
-    var eap: String?
-
-    @Option(name: [.customLong("identity"), .customLong("username")],
-            help: ArgumentHelp("PEAP user name (inner identity).", valueName: "name"))
-    var identity: String?
-
-    @Option(help: ArgumentHelp("Enterprise outer (anonymous) identity.", valueName: "name"))
-    var outerIdentity: String?
-
-    @Option(name: [.customLong("certificate"), .customLong("client-cert")],
-            help: ArgumentHelp("EAP-TLS client certificate (PEM file).", valueName: "file"))
-    var certificate: String?
-
-    @Option(help: ArgumentHelp("EAP-TLS client private key (PEM file).", valueName: "file"))
-    var privateKey: String?
-
-    @Option(name: [.customLong("ca"), .customLong("root-ca")],
-            help: ArgumentHelp("Enterprise CA certificate (PEM file).", valueName: "file"))
-    var ca: String?
+    /// `--ssid` (required: `validate` makes sure it is there).
+    var ssid: String { wifi.ssid ?? "" }
+    var security: String? { wifi.security?.text }
+    var passwordStdin: Bool { wifi.passwordStdin }
+    var eap: String? { enterprise.eap?.rawValue }
 
     func validate() throws {
+        guard wifi.ssid != nil else { throw ValidationError("Missing expected argument '--ssid <ssid>'") }
         if let security, SoftAPSecurity(name: security) == nil {
             throw ValidationError("unknown --security \(security); use one of \(SoftAPSecurity.acceptedNames.joined(separator: ", "))")
         }
         if channel != nil, security == nil { throw ValidationError("--channel needs --security (otherwise the scan decides)") }
         if let channel, !(0...196).contains(channel) { throw ValidationError("--channel must be 0 to 196") }
-        if let eap, !["peap", "tls"].contains(eap.lowercased()) { throw ValidationError("--eap must be peap or tls") }
-        if eap?.lowercased() == "tls", certificate == nil || privateKey == nil {
-            throw ValidationError("--eap tls needs --certificate and --private-key")
+        if enterprise.eap == .tls, enterprise.clientCert == nil || enterprise.privateKey == nil {
+            throw ValidationError("--eap tls needs --client-cert and --private-key")
         }
-        if eap?.lowercased() == "peap", identity == nil { throw ValidationError("--eap peap needs --identity") }
+        if enterprise.eap == .peap, enterprise.username == nil { throw ValidationError("--eap peap needs --username") }
         try RawArguments.requireUTF8("--ssid")
         do {
             try SoftAPInputRules.checkSSID(ssid)
@@ -71,7 +52,7 @@ struct WiFiOptions: ParsableArguments {
     func prepare() throws -> Prepared {
         if let security, let parsed = SoftAPSecurity(name: security) {
             var prepared = Prepared(network: (parsed, channel ?? 0))
-            if passwordStdin || parsed.isOpen || eap?.lowercased() == "tls" || (parsed.isEnterprise && eap == nil) {
+            if passwordStdin || parsed.isOpen || eap == "tls" || (parsed.isEnterprise && eap == nil) {
                 let credentials = try credentials(for: parsed)
                 try credentials.check(ssid: ssid, security: parsed)
                 prepared.credentials = credentials
@@ -112,15 +93,17 @@ struct WiFiOptions: ParsableArguments {
     func credentials(for security: SoftAPSecurity, password known: String? = nil) throws -> SoftAPCredentials {
         if security.isOpen { return .none }
         if security.isEnterprise {
-            switch eap?.lowercased() {
-            case "tls"?:
-                return .tls(certificatePEM: try read(certificate, "--certificate"),
-                            privateKeyPEM: try read(privateKey, "--private-key"),
-                            caPEM: try ca.map { try read($0, "--ca") }, outerIdentity: outerIdentity)
-            case "peap"?:
-                return .peap(identity: identity ?? "", password: try known ?? password(), outerIdentity: outerIdentity)
-            default:
-                throw UserError(.usage, "\"\(UntrustedText.escaped(ssid))\" is an enterprise network: add --eap peap --identity NAME, or --eap tls --certificate FILE --private-key FILE")
+            switch enterprise.eap {
+            case .tls?:
+                return .tls(certificatePEM: try read(enterprise.clientCert, "--client-cert"),
+                            privateKeyPEM: try read(enterprise.privateKey, "--private-key"),
+                            caPEM: try enterprise.rootCA.map { try read($0, "--root-ca") },
+                            outerIdentity: enterprise.outerIdentity)
+            case .peap?:
+                return .peap(identity: enterprise.username ?? "", password: try known ?? password(),
+                             outerIdentity: enterprise.outerIdentity)
+            case nil:
+                throw UserError(.usage, "\"\(UntrustedText.escaped(ssid))\" is an enterprise network: add --eap peap --username NAME, or --eap tls --client-cert FILE --private-key FILE")
             }
         }
         return .password(try known ?? password())
@@ -146,5 +129,16 @@ struct WiFiOptions: ParsableArguments {
             throw UserError(.io, "cannot read \(flag) file \(path); check the path and its permissions")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// `--security` for SoftAP: a WICED name, checked in `validate` (so the message lists every accepted name).
+struct SoftAPSecurityName: WiFiSecurityArgument {
+    var text: String
+
+    init?(argument: String) { text = argument }
+
+    static var securityHelp: String {
+        "Security type (e.g. open, wep_psk, wpa_aes, wpa2_aes, wpa2_mixed, wpa2_enterprise); without it the device scans and the matching network's security and channel are used."
     }
 }
