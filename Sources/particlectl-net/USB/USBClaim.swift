@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb claim --code CODE`
-struct USBClaim: AsyncParsableCommand, JSONOutputCommand {
+struct USBClaim: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "claim",
         abstract: "Store a claim code on the device (SET_CLAIM_CODE); the device sends it to the cloud when it connects.",

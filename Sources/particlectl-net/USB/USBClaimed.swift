@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb claimed`
-struct USBClaimed: AsyncParsableCommand, JSONOutputCommand {
+struct USBClaimed: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "claimed",
         abstract: "Tell whether the device considers itself claimed (IS_CLAIMED).",

@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb cloud-status [--until connected --timeout S]`
-struct USBCloudStatus: AsyncParsableCommand, JSONOutputCommand {
+struct USBCloudStatus: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "cloud-status",
         abstract: "Show the device's cloud connection (CLOUD_GET_CONNECTION_STATUS), or wait until it is connected.",

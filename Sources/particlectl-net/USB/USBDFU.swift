@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb dfu`
-struct USBDFU: AsyncParsableCommand, JSONOutputCommand {
+struct USBDFU: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "dfu",
         abstract: "Reset the device into DFU mode (DFU_MODE).",

@@ -26,15 +26,20 @@ enum USBFanOut {
         let results = await withTaskGroup(of: (Int, Result<USBOutcome, any Error>).self) { group in
             for (index, device) in targets.enumerated() {
                 group.addTask {
+                    let channel: USBControlChannel
                     do {
-                        let channel = try await USBControlChannel(device: device)
-                        defer { Task { await channel.close() } }
-                        let outcome = try await action(ParticleUSBClient(channel: channel, timeoutMilliseconds: timeout))
-                        await channel.close()
-                        return (index, .success(outcome))
+                        channel = try await USBControlChannel(device: device)
                     } catch {
                         return (index, .failure(error))
                     }
+                    let result: Result<USBOutcome, any Error>
+                    do {
+                        result = .success(try await action(ParticleUSBClient(channel: channel, timeoutMilliseconds: timeout)))
+                    } catch {
+                        result = .failure(error)
+                    }
+                    await channel.close()
+                    return (index, result)
                 }
             }
             var collected: [(Int, Result<USBOutcome, any Error>)] = []

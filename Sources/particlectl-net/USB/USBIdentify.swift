@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb identify`
-struct USBIdentify: AsyncParsableCommand, JSONOutputCommand {
+struct USBIdentify: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "identify",
         abstract: "Print the device ID, Device OS version and mode (and ICCID/IMEI on cellular devices) over USB.",

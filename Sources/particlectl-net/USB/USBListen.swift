@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb listen`
-struct USBListen: AsyncParsableCommand, JSONOutputCommand {
+struct USBListen: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "listen",
         abstract: "Put the device in listening mode (START_LISTENING), the way to do it on Device OS 6.",

@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb reset`
-struct USBReset: AsyncParsableCommand, JSONOutputCommand {
+struct USBReset: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "reset",
         abstract: "Reset the device (RESET).",

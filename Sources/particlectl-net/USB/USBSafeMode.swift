@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb safe-mode`
-struct USBSafeMode: AsyncParsableCommand, JSONOutputCommand {
+struct USBSafeMode: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "safe-mode",
         abstract: "Restart the device in safe mode (SAFE_MODE).",

@@ -4,7 +4,7 @@ import ParticleCore
 import ParticleUSB
 
 /// `particlectl usb stop-listening`
-struct USBStopListening: AsyncParsableCommand, JSONOutputCommand {
+struct USBStopListening: AsyncParsableCommand, USBJSONCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop-listening",
         abstract: "Take the device out of listening mode (STOP_LISTENING).",

@@ -50,3 +50,14 @@ struct USBTargetOptions: ParsableArguments {
         }
     }
 }
+
+/// A `usb` command with `--json`: a failure prints one JSON object (`JSONFailure`) for a single device; with --all
+/// the array already carries each device's error, so nothing more is printed.
+protocol USBJSONCommand: JSONFailureReporting {
+    var target: USBTargetOptions { get }
+    var output: OutputOptions { get }
+}
+
+extension USBJSONCommand {
+    var isJSONRequested: Bool { output.json && !target.all }
+}

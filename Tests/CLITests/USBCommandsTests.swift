@@ -1,0 +1,225 @@
+import Foundation
+import Testing
+
+/// The built executables with the real libusb, against simulated Particle USB devices: umockdev fakes sysfs and
+/// /dev/bus/usb, and `scripts/test/umockdev-usb.py` answers every usbdevfs URB the way Device OS answers control
+/// requests (and logs each setup packet, so the tests check the bytes on the wire).
+@Suite("usb commands under umockdev")
+struct USBCommandsTests {
+    static let simulator = ToolRunner.packageRoot.appendingPathComponent("scripts/test/umockdev-usb.py").path
+    static let firstID = "e00fce680123456789abcd00"
+    static let secondID = "e00fce680123456789abcd01"
+
+    /// What one run produced: the tool's result and the setup packets the devices saw (`<usb path> <hex> <data>`).
+    struct Run {
+        var result: ToolResult
+        var wire: [String]
+    }
+
+    /// Runs `program` (default: particlectl-net, or a shell line with `shell`) under the simulator with `devices`
+    /// (one spec each, see the script's help).
+    static func run(_ arguments: [String], devices: [String], front: Bool = false, shell: String? = nil,
+                    timeout: Double = 40) async throws -> Run {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("usb-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        var harness = [simulator, "--log", log.path]
+        for device in devices { harness += ["--device", device] }
+        harness.append("--")
+        if let shell {
+            harness += ["/bin/sh", "-c", shell.replacingOccurrences(of: "NET", with: ToolRunner.particlectlNet)]
+        } else {
+            harness += [front ? ToolRunner.particlectl : ToolRunner.particlectlNet] + arguments
+        }
+        let result = try await ToolRunner.run("/usr/bin/python3", harness, timeout: timeout)
+        let wire = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        return Run(result: result, wire: wire)
+    }
+
+    @Test func identifySendsExactlyTheseSetupPackets() async throws {
+        let run = try await Self.run(["usb", "identify", "--json"], devices: ["platform=12"])
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout == #"{"device_id":"e00fce680123456789abcd00","mode":"normal","platform":"argon","system_version":"6.2.0","usb_path":"1-1"}"# + "\n")
+        #expect(run.wire == [
+            "1-1 c005000000004000 -",  // RESET(0): drop requests of an earlier session
+            "1-1 c050000014004000 -",  // 'P' device ID
+            "1-1 c05000001e004000 -",  // 'P' system version
+            "1-1 c001000048004000 -",  // INIT GET_DEVICE_MODE (72), no payload
+            "1-1 c002000001004000 -",  // CHECK id 1: PENDING
+            "1-1 c002000001004000 -",  // CHECK id 1: done, empty reply (normal mode)
+        ])
+    }
+
+    @Test func theFrontHandsUSBCommandsToTheNetExecutable() async throws {
+        let run = try await Self.run(["usb", "identify"], devices: ["platform=13,version=6.1.1,listening=1"], front: true)
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout == "Device ID: \(Self.firstID)\nDevice OS: 6.1.1\nMode: listening\n")
+    }
+
+    @Test func listShowsEachDevicesMode() async throws {
+        let run = try await Self.run(["usb", "list", "--json"],
+                                     devices: ["platform=13", "platform=12,listening=1", "platform=32,protected=1"])
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout == "[" + [
+            #"{"device_id":"e00fce680123456789abcd00","mode":"normal","platform":"boron","port":null,"usb_path":"1-1"}"#,
+            #"{"device_id":"e00fce680123456789abcd01","mode":"listening","platform":"argon","port":null,"usb_path":"1-2"}"#,
+            #"{"device_id":"e00fce680123456789abcd02","mode":"protected","platform":"p2","port":null,"usb_path":"1-3"}"#,
+        ].joined(separator: ",") + "]\n")
+    }
+
+    @Test func listenPutsTheDeviceInListeningMode() async throws {
+        let run = try await Self.run([], devices: ["platform=12"],
+                                     shell: "NET usb listen --json && NET usb list --json")
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdoutLines == [
+            #"{"device_id":"e00fce680123456789abcd00","listening":true,"platform":"argon","usb_path":"1-1"}"#,
+            #"[{"device_id":"e00fce680123456789abcd00","mode":"listening","platform":"argon","port":null,"usb_path":"1-1"}]"#,
+        ])
+        #expect(run.wire.contains("1-1 c001000046004000 -"))  // INIT START_LISTENING (70)
+    }
+
+    @Test func stopListeningAndClaimedAnswer() async throws {
+        let run = try await Self.run([], devices: ["platform=12,listening=1,claimed=1"],
+                                     shell: "NET usb stop-listening && NET usb claimed --json && NET usb list")
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdoutLines[0] == "The device left listening mode.")
+        #expect(run.result.stdoutLines[1] == #"{"claimed":true,"device_id":"e00fce680123456789abcd00","platform":"argon","usb_path":"1-1"}"#)
+        #expect(run.result.stdoutLines[3].contains(" normal "))
+        #expect(run.wire.contains("1-1 c001000047004000 -"))  // INIT STOP_LISTENING (71)
+        #expect(run.wire.contains("1-1 c0010000c9004000 -"))  // INIT IS_CLAIMED (201)
+    }
+
+    @Test func claimSendsTheCodeAsAProtobufPayload() async throws {
+        let run = try await Self.run(["usb", "claim", "--code", "abcde", "--json"], devices: ["platform=12"])
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout == #"{"claim_code_set":true,"device_id":"e00fce680123456789abcd00","platform":"argon","usb_path":"1-1"}"# + "\n")
+        // INIT SET_CLAIM_CODE (200) announcing 7 bytes, then SEND right away (≤ 64 bytes) with field 1 = "abcde".
+        let initIndex = try #require(run.wire.firstIndex(of: "1-1 c0010700c8004000 -"))
+        #expect(run.wire[initIndex + 1] == "1-1 4003000001000700 0a056162636465")
+        #expect(run.wire[initIndex + 2] == "1-1 c002000001004000 -")
+    }
+
+    @Test func aBadClaimCodeIsAUsageError() async throws {
+        let run = try await Self.run(["usb", "claim", "--code", String(repeating: "x", count: 64)], devices: ["platform=12"])
+        #expect(run.result.status == 2)
+        #expect(run.result.stderr.contains("--code must be 1 to 63 printable ASCII characters"))
+        #expect(run.wire.isEmpty)
+    }
+
+    @Test func aProtectedDeviceSaysSo() async throws {
+        let run = try await Self.run(["usb", "listen"], devices: ["platform=32,protected=1"])
+        #expect(run.result.status == 1)
+        #expect(run.result.stderr == "particlectl: the device at 1-1 is in Protected mode (Device OS 6): it refuses request "
+            + "START_LISTENING (70) (-1801); unprotect it or put it in Service Mode, then try again\n")
+    }
+
+    @Test func busyIsRetriedUntilTheDeviceAcceptsTheRequest() async throws {
+        let run = try await Self.run(["usb", "claimed", "--json"], devices: ["platform=12,busy=3"])
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout.contains(#""claimed":false"#))
+        #expect(run.wire.filter { $0 == "1-1 c0010000c9004000 -" }.count == 4)
+    }
+
+    @Test func aRequestThatNeverFinishesTimesOutAndIsReset() async throws {
+        let start = Date()
+        let run = try await Self.run(["usb", "listen", "--timeout", "1.5"], devices: ["platform=12,hang=70"])
+        #expect(run.result.status == 4)
+        #expect(run.result.stderr == "particlectl: the device at 1-1 did not finish request START_LISTENING (70) in time; "
+            + "check that it is running Device OS (not DFU) and try again\n")
+        #expect(Date().timeIntervalSince(start) < 15)
+        #expect(run.wire.last == "1-1 c005000001004000 -")  // RESET(1) for the abandoned request
+    }
+
+    @Test func aTransferThatIsNeverAnsweredIsCancelledAndTheNextOneWorks() async throws {
+        let run = try await Self.run([], devices: ["platform=12,silent=70"],
+                                     shell: "NET usb listen --timeout 1; echo status=$?; NET usb listen --json")
+        #expect(run.result.stdoutLines.first == "status=4", "\(run.result.stderr)")
+        #expect(run.result.stdoutLines.last == #"{"device_id":"e00fce680123456789abcd00","listening":true,"platform":"argon","usb_path":"1-1"}"#)
+        #expect(run.result.status == 0)
+    }
+
+    @Test func aStalledRequestIsRefused() async throws {
+        let run = try await Self.run(["usb", "claimed"], devices: ["platform=12,stall=201"])
+        #expect(run.result.status == 1)
+        #expect(run.result.stderr == "particlectl: the device at 1-1 refused request IS_CLAIMED (201) (USB stall); "
+            + "it may not support it in its current mode\n")
+    }
+
+    @Test func aDeviceUnpluggedMidRequestIsAnIOError() async throws {
+        let run = try await Self.run(["usb", "listen"], devices: ["platform=12,unplug=70"])
+        #expect(run.result.status == 6)
+        #expect(run.result.stderr == "particlectl: the device at 1-1 disconnected during request START_LISTENING (70); "
+            + "plug it back in and try again\n")
+    }
+
+    @Test func cloudStatusWaitsUntilConnected() async throws {
+        let run = try await Self.run(["usb", "cloud-status", "--until", "connected", "--timeout", "10", "--json"],
+                                     devices: ["platform=12,connect_after=2"])
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout == #"{"cloud":"connected","device_id":"e00fce680123456789abcd00","platform":"argon","usb_path":"1-1"}"# + "\n")
+        #expect(run.wire.filter { $0 == "1-1 c00100002c014000 -" }.count == 3)  // INIT 300, three polls
+    }
+
+    @Test func cloudStatusGivesUpAfterTheTimeout() async throws {
+        let run = try await Self.run(["usb", "cloud-status", "--until", "connected", "--timeout", "1"], devices: ["platform=12"])
+        #expect(run.result.status == 4)
+        #expect(run.result.stderr == "particlectl: the device at 1-1 is still disconnected after 1 s; check its Wi-Fi or cellular connection\n")
+    }
+
+    @Test func dfuResetAndSafeModeAreAcknowledged() async throws {
+        let run = try await Self.run([], devices: ["platform=13", "platform=13", "platform=12"],
+                                     shell: "NET usb reset --device 1-1 --json && NET usb safe-mode --device \(Self.secondID) && NET usb dfu --device 1-3 && sleep 2 && NET usb list --json")
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdoutLines[0] == #"{"device_id":"e00fce680123456789abcd00","platform":"boron","reset":true,"usb_path":"1-1"}"#)
+        #expect(run.result.stdoutLines[1] == "The device restarts in safe mode in about a second.")
+        #expect(run.result.stdoutLines[2] == "The device resets into DFU mode in about a second.")
+        // The Argon came back with its DFU product ID.
+        #expect(run.result.stdoutLines[3].contains(#"{"device_id":"e00fce680123456789abcd02","mode":"dfu","platform":"argon","port":null,"usb_path":"1-3"}"#))
+        #expect(run.wire.contains("1-1 c001000028004000 -"))  // INIT RESET (40)
+        #expect(run.wire.contains("1-2 c00100003c004000 -"))  // INIT SAFE_MODE (60)
+        #expect(run.wire.contains("1-3 c001000032004000 -"))  // INIT DFU_MODE (50)
+    }
+
+    @Test func allAsksEightDevicesConcurrently() async throws {
+        let devices = (0..<8).map { "platform=\($0 % 2 == 0 ? 12 : 13)" }
+        let run = try await Self.run(["usb", "identify", "--all", "--json"], devices: devices)
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(run.result.stdout.utf8)) as? [[String: Any]])
+        #expect(list.map { $0["usb_path"] as? String } == (1...8).map { "1-\($0)" })
+        #expect(list.map { $0["device_id"] as? String } == (0..<8).map { "e00fce680123456789abcd0\($0)" })
+        #expect(list.allSatisfy { $0["mode"] as? String == "normal" })
+    }
+
+    @Test func allReportsEachDevicesFailure() async throws {
+        let run = try await Self.run(["usb", "listen", "--all", "--json"], devices: ["platform=12", "platform=32,protected=1"])
+        #expect(run.result.status == 1)
+        #expect(run.result.stdout == "[" + [
+            #"{"device_id":"e00fce680123456789abcd00","listening":true,"platform":"argon","usb_path":"1-1"}"#,
+            #"{"device_id":"e00fce680123456789abcd01","error":"the device at 1-2 is in Protected mode (Device OS 6): it refuses request START_LISTENING (70) (-1801); unprotect it or put it in Service Mode, then try again","exit_code":1,"platform":"p2","usb_path":"1-2"}"#,
+        ].joined(separator: ",") + "]\n")
+    }
+
+    @Test func severalDevicesNeedAChoice() async throws {
+        let run = try await Self.run(["usb", "identify"], devices: ["platform=12", "platform=13"])
+        #expect(run.result.status == 3)
+        #expect(run.result.stderr == "particlectl: Several Particle devices found (1-1, 1-2); choose one with --device or use --all\n")
+    }
+
+    @Test func anUnknownDeviceIsNotFound() async throws {
+        let run = try await Self.run(["usb", "identify", "--device", "e00fce68ffffffffffffffff"], devices: ["platform=12"])
+        #expect(run.result.status == 3)
+        #expect(run.result.stderr == "particlectl: No Particle device e00fce68ffffffffffffffff is attached (see `particlectl usb list`)\n")
+    }
+
+    @Test func nothingAttachedIsNotFound() async throws {
+        let run = try await Self.run(["usb", "identify", "--all", "--json"], devices: [])
+        #expect(run.result.status == 3)
+        #expect(run.result.stdout == "[]\n")
+        #expect(run.result.stderr == "particlectl: No Particle device found (is it plugged in? see udev-rules/ for permissions)\n")
+    }
+
+    @Test func aSingleDeviceFailureWithJSONIsOneObject() async throws {
+        let run = try await Self.run(["usb", "claimed", "--json"], devices: ["platform=32,protected=1"])
+        #expect(run.result.status == 1)
+        #expect(run.result.stdout == #"{"error":"the device at 1-1 is in Protected mode (Device OS 6): it refuses request IS_CLAIMED (201) (-1801); unprotect it or put it in Service Mode, then try again","exit_code":1}"# + "\n")
+    }
+}
