@@ -14,6 +14,8 @@ public enum RequestType {
     public static let setClaimCode: UInt16 = 200
     public static let isClaimed: UInt16 = 201
     public static let cloudConnectionStatus: UInt16 = 300
+    public static let interfaceList: UInt16 = 400
+    public static let interface: UInt16 = 401
     public static let cellularICCID: UInt16 = 554
 
     static let names: [UInt16: String] = [
@@ -21,7 +23,7 @@ public enum RequestType {
         reset: "RESET", dfuMode: "DFU_MODE", safeMode: "SAFE_MODE", startListening: "START_LISTENING",
         stopListening: "STOP_LISTENING", getDeviceMode: "GET_DEVICE_MODE", getProtectedState: "GET_PROTECTED_STATE",
         setClaimCode: "SET_CLAIM_CODE", isClaimed: "IS_CLAIMED", cloudConnectionStatus: "CLOUD_GET_CONNECTION_STATUS",
-        cellularICCID: "GET_ICCID",
+        cellularICCID: "GET_ICCID", interfaceList: "NETWORK_GET_INTERFACE_LIST", interface: "NETWORK_GET_INTERFACE",
     ]
 
     /// "GET_DEVICE_MODE (72)", or just the number for a type without a name here.

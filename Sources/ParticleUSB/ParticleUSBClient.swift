@@ -93,6 +93,26 @@ public struct ParticleUSBClient: Sendable {
         try CloudConnectionStatus(wire: ProtobufFields(decoding: await channel.send(request(RequestType.cloudConnectionStatus))).uint(1))
     }
 
+    /// The device's network interfaces (400).
+    public func interfaces() async throws(USBError) -> [NetworkInterface] {
+        try NetworkInterface.list(from: await channel.send(request(RequestType.interfaceList)))
+    }
+
+    /// One interface in detail (401), with its hardware address.
+    public func interface(index: UInt32) async throws(USBError) -> NetworkInterface {
+        let payload = ProtobufFields.encode(uint: UInt64(index), field: 1)
+        return try NetworkInterface.detail(from: await channel.send(request(RequestType.interface, payload)))
+    }
+
+    /// The MAC address of the Wi-Fi interface, else of the Ethernet one; nil when the device has neither.
+    public func macAddress() async throws(USBError) -> NetworkInterface? {
+        let all = try await interfaces()
+        guard let chosen = all.first(where: { $0.kind == .wifi }) ?? all.first(where: { $0.kind == .ethernet }) else {
+            return nil
+        }
+        return try await interface(index: chosen.index)
+    }
+
     /// Device ID and version over the quick requests, then the mode and (on cellular devices) ICCID/IMEI
     /// concurrently; a request the device does not support leaves its field empty.
     public func identify(cellular: Bool) async throws(USBError) -> USBDeviceIdentity {

@@ -5,6 +5,8 @@ public struct ProtobufFields: Sendable, Equatable {
     public private(set) var varints: [Int: UInt64] = [:]
     /// Length-delimited fields by number (last value wins).
     public private(set) var bytes: [Int: [UInt8]] = [:]
+    /// Every value of each length-delimited field, in order (repeated strings and messages).
+    public private(set) var repeatedBytes: [Int: [[UInt8]]] = [:]
 
     public init() {}
 
@@ -39,7 +41,9 @@ public struct ProtobufFields: Sendable, Equatable {
                 guard length <= UInt64(data.count - offset) else {
                     throw USBError(.protocolViolation("a truncated reply message"))
                 }
-                bytes[field] = Array(data[offset..<(offset + Int(length))])
+                let value = Array(data[offset..<(offset + Int(length))])
+                bytes[field] = value
+                repeatedBytes[field, default: []].append(value)
                 offset += Int(length)
             default:
                 throw USBError(.protocolViolation("a reply message with an unknown wire type"))
@@ -56,6 +60,19 @@ public struct ProtobufFields: Sendable, Equatable {
         let data = Array(value.utf8)
         guard !data.isEmpty else { return [] }
         return encodeVarint(UInt64(field << 3 | 2)) + encodeVarint(UInt64(data.count)) + data
+    }
+
+    /// Encodes an unsigned varint field (proto3: 0 is left out).
+    public static func encode(uint value: UInt64, field: Int) -> [UInt8] {
+        guard value != 0 else { return [] }
+        return encodeVarint(UInt64(field << 3)) + encodeVarint(value)
+    }
+
+    /// The nested messages of a repeated (or single) message field.
+    public func messages(_ field: Int) throws(USBError) -> [ProtobufFields] {
+        var decoded: [ProtobufFields] = []
+        for value in repeatedBytes[field] ?? [] { decoded.append(try ProtobufFields(decoding: value)) }
+        return decoded
     }
 
     public static func encodeVarint(_ value: UInt64) -> [UInt8] {

@@ -52,7 +52,28 @@ struct USBCommandsTests {
     @Test func theFrontHandsUSBCommandsToTheNetExecutable() async throws {
         let run = try await Self.run(["usb", "identify"], devices: ["platform=13,version=6.1.1,listening=1"], front: true)
         #expect(run.result.status == 0, "\(run.result.stderr)")
-        #expect(run.result.stdout == "Device ID: \(Self.firstID)\nDevice OS: 6.1.1\nMode: listening\n")
+        #expect(run.result.stdout == "Device ID: \(Self.firstID)\nDevice OS: 6.1.1\nMode: listening\n"
+            + "ICCID: 89014103211118510720\nIMEI: 352753090000000\n")
+    }
+
+    @Test func macReadsTheWiFiInterfacesAddress() async throws {
+        let run = try await Self.run(["usb", "mac", "--all", "--json"], devices: ["platform=32", "platform=13"])
+        #expect(run.result.status == 3)
+        #expect(run.result.stdout == "[" + [
+            #"{"device_id":"e00fce680123456789abcd00","interface":"wl4","mac":"a4:cf:12:ab:cd:00","platform":"p2","usb_path":"1-1"}"#,
+            #"{"device_id":"e00fce680123456789abcd01","error":"the device at 1-2 has no Wi-Fi or Ethernet interface with a MAC address","exit_code":3,"platform":"boron","usb_path":"1-2"}"#,
+        ].joined(separator: ",") + "]\n")
+        // 400 without payload, then 401 with {1: 4} (the Wi-Fi interface's index).
+        #expect(run.wire.contains("1-1 c001000090014000 -"))
+        let detail = try #require(run.wire.firstIndex(of: "1-1 c001020091014000 -"))
+        #expect(run.wire[detail + 1] == "1-1 4003000002000200 0804")
+    }
+
+    @Test func identifyReportsICCIDAndIMEIOfACellularDevice() async throws {
+        let run = try await Self.run(["usb", "identify", "--json"], devices: ["platform=13,iccid=8901,imei=3527"])
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout == #"{"device_id":"e00fce680123456789abcd00","iccid":"8901","imei":"3527","mode":"normal","platform":"boron","system_version":"6.2.0","usb_path":"1-1"}"# + "\n")
+        #expect(run.wire.contains("1-1 c00100002a024000 -"))  // INIT GET_ICCID (554)
     }
 
     @Test func listShowsEachDevicesMode() async throws {
@@ -167,7 +188,7 @@ struct USBCommandsTests {
 
     @Test func dfuResetAndSafeModeAreAcknowledged() async throws {
         let run = try await Self.run([], devices: ["platform=13", "platform=13", "platform=12"],
-                                     shell: "NET usb reset --device 1-1 --json && NET usb safe-mode --device \(Self.secondID) && NET usb dfu --device 1-3 && sleep 2 && NET usb list --json")
+                                     shell: "NET usb reset --device 1-1 --json && NET usb safe-mode --device \(Self.secondID) && NET usb dfu --device 1-3 && sleep 3 && NET usb list --json")
         #expect(run.result.status == 0, "\(run.result.stderr)")
         #expect(run.result.stdoutLines[0] == #"{"device_id":"e00fce680123456789abcd00","platform":"boron","reset":true,"usb_path":"1-1"}"#)
         #expect(run.result.stdoutLines[1] == "The device restarts in safe mode in about a second.")

@@ -23,6 +23,7 @@ SPEC is comma-separated key=value pairs (all optional):
   unplug=TYPE      the device disappears when a TYPE request is INITed (every later transfer: ENODEV)
   protected=1      Device OS 6 Protected mode: -1801 for every type except 10, 20, 76
   path=1-N         the USB port chain (default 1-K for the K-th device)
+  iccid=N, imei=N  what a cellular device (Boron, B SoM, B5 SoM, E SoM X, Tracker, M-SoM) reports in 554
 --log FILE gets one line per control transfer: `<usb path> <setup packet hex> <OUT data hex or ->`.
 """
 import os
@@ -55,6 +56,8 @@ PRODUCTS = {6: "Photon", 8: "P1", 10: "Electron", 12: "Argon", 13: "Boron", 23: 
 OK, PENDING, BUSY, NO_MEMORY, NOT_FOUND = 0, 2, 3, 4, 5
 NOT_SUPPORTED, PROTECTED = -120, -1801
 PROTECTED_ALLOWED = {10, 20, 76}
+WIFI_PLATFORMS = {12, 32, 35}
+CELLULAR_PLATFORMS = {10, 13, 15, 23, 25, 26, 35}
 
 
 def varint(value):
@@ -166,6 +169,8 @@ class SimulatedDevice:
         self.unplug_type = int(spec["unplug"]) if "unplug" in spec else None
         self.protected = spec.get("protected") == "1"
         self.claim_code = ""
+        self.iccid = spec.get("iccid", "89014103211118510720")
+        self.imei = spec.get("imei", "352753090000000")
         self.next_id = 0
         self.active = {}
         self.gone = False
@@ -386,6 +391,22 @@ class SimulatedDevice:
                     self.cloud = max(self.cloud, 1)
                 self.connect_after -= 1
             return 0, pb_uint(1, self.cloud)
+        if type_ == 400:
+            return 0, b"".join(pb_string(1, pb_uint(1, index) + pb_string(2, name) + pb_uint(3, kind))
+                               for index, name, kind in self.interfaces())
+        if type_ == 401:
+            wanted = pb_fields(payload).get(1, [0])[0]
+            for index, name, kind in self.interfaces():
+                if index == wanted:
+                    interface = pb_uint(1, index) + pb_string(2, name) + pb_uint(3, kind)
+                    if kind == 8:
+                        interface += pb_string(8, self.mac())
+                    return 0, pb_string(1, interface)
+            return -170, b""
+        if type_ == 554:
+            if self.platform not in CELLULAR_PLATFORMS:
+                return NOT_SUPPORTED, b""
+            return 0, pb_string(1, self.iccid) + pb_string(2, self.imei)
         if type_ == 301:
             self.cloud = max(self.cloud, 1)
             return 0, b""
@@ -393,6 +414,17 @@ class SimulatedDevice:
             self.cloud = 0
             return 0, b""
         return NOT_SUPPORTED, b""
+
+    def interfaces(self):
+        found = [(1, "lo0", 1)]
+        if self.platform in WIFI_PLATFORMS:
+            found.append((4, "wl4", 8))
+        if self.platform in CELLULAR_PLATFORMS:
+            found.append((3, "pp3", 16))
+        return found
+
+    def mac(self):
+        return bytes([0xA4, 0xCF, 0x12]) + bytes.fromhex(self.device_id[-6:])
 
     def after(self, request):
         """What a finished request does once its reply is collected (spec 1.9: 40/50/60 act 1 s later)."""
