@@ -11,6 +11,7 @@ public enum RequestType {
     public static let stopListening: UInt16 = 71
     public static let getDeviceMode: UInt16 = 72
     public static let getProtectedState: UInt16 = 76
+    public static let moduleInfo: UInt16 = 90
     public static let setClaimCode: UInt16 = 200
     public static let isClaimed: UInt16 = 201
     public static let cloudConnectionStatus: UInt16 = 300
@@ -21,7 +22,7 @@ public enum RequestType {
     static let names: [UInt16: String] = [
         echo: "ECHO", deviceID: "DEVICE_ID", serialNumber: "SERIAL_NUMBER", systemVersion: "SYSTEM_VERSION",
         reset: "RESET", dfuMode: "DFU_MODE", safeMode: "SAFE_MODE", startListening: "START_LISTENING",
-        stopListening: "STOP_LISTENING", getDeviceMode: "GET_DEVICE_MODE", getProtectedState: "GET_PROTECTED_STATE",
+        stopListening: "STOP_LISTENING", getDeviceMode: "GET_DEVICE_MODE", getProtectedState: "GET_PROTECTED_STATE", moduleInfo: "GET_MODULE_INFO",
         setClaimCode: "SET_CLAIM_CODE", isClaimed: "IS_CLAIMED", cloudConnectionStatus: "CLOUD_GET_CONNECTION_STATUS",
         cellularICCID: "GET_ICCID", interfaceList: "NETWORK_GET_INTERFACE_LIST", interface: "NETWORK_GET_INTERFACE",
     ]

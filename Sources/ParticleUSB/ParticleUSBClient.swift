@@ -93,6 +93,11 @@ public struct ParticleUSBClient: Sendable {
         try CloudConnectionStatus(wire: ProtobufFields(decoding: await channel.send(request(RequestType.cloudConnectionStatus))).uint(1))
     }
 
+    /// The firmware modules on the device (90).
+    public func modules() async throws(USBError) -> [FirmwareModule] {
+        try FirmwareModule.modules(from: await channel.send(request(RequestType.moduleInfo)))
+    }
+
     /// The device's network interfaces (400).
     public func interfaces() async throws(USBError) -> [NetworkInterface] {
         try NetworkInterface.list(from: await channel.send(request(RequestType.interfaceList)))

@@ -69,6 +69,20 @@ struct USBCommandsTests {
         #expect(run.wire[detail + 1] == "1-1 4003000002000200 0804")
     }
 
+    @Test func inspectListsTheModulesAndTheirValidity() async throws {
+        let run = try await Self.run(["usb", "inspect"], devices: ["platform=32,bad_user_part=1"])
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout == """
+            bootloader 0 v3000 [main] 49152 bytes, valid
+            system_part 1 v6200 [main] 1048576 bytes, valid; needs bootloader 0 v3000
+            user_part 1 v6 [main] 5120 bytes, FAILED dependencies; needs system_part 1 v6200
+
+            """)
+        let json = try await Self.run(["usb", "inspect", "--json"], devices: ["platform=32"])
+        #expect(json.result.stdout.hasPrefix(#"{"device_id":"e00fce680123456789abcd00","modules":[{"dependencies":[],"failed_checks":[],"index":0,"size":49152,"store":"main","type":"bootloader","valid":true,"version":3000},"#))
+        #expect(json.wire.contains("1-1 c00100005a004000 -"))  // INIT GET_MODULE_INFO (90)
+    }
+
     @Test func identifyReportsICCIDAndIMEIOfACellularDevice() async throws {
         let run = try await Self.run(["usb", "identify", "--json"], devices: ["platform=13,iccid=8901,imei=3527"])
         #expect(run.result.status == 0, "\(run.result.stderr)")

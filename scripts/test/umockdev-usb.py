@@ -21,6 +21,7 @@ SPEC is comma-separated key=value pairs (all optional):
   stall=TYPE       INIT of TYPE is STALLed             hang=TYPE   a TYPE request never finishes (PENDING forever)
   silent=TYPE      the INIT of the first TYPE request is never answered (the host's transfer times out)
   unplug=TYPE      the device disappears when a TYPE request is INITed (every later transfer: ENODEV)
+  bad_user_part=1  module info (90) reports the user part's dependency check failed
   protected=1      Device OS 6 Protected mode: -1801 for every type except 10, 20, 76
   path=1-N         the USB port chain (default 1-K for the K-th device)
   iccid=N, imei=N  what a cellular device (Boron, B SoM, B5 SoM, E SoM X, Tracker, M-SoM) reports in 554
@@ -168,6 +169,7 @@ class SimulatedDevice:
         self.silent_type = int(spec["silent"]) if "silent" in spec else None
         self.unplug_type = int(spec["unplug"]) if "unplug" in spec else None
         self.protected = spec.get("protected") == "1"
+        self.bad_user_part = spec.get("bad_user_part") == "1"
         self.claim_code = ""
         self.iccid = spec.get("iccid", "89014103211118510720")
         self.imei = spec.get("imei", "352753090000000")
@@ -391,6 +393,8 @@ class SimulatedDevice:
                     self.cloud = max(self.cloud, 1)
                 self.connect_after -= 1
             return 0, pb_uint(1, self.cloud)
+        if type_ == 90:
+            return 0, b"".join(pb_string(2, self.module(*spec)) for spec in self.modules())
         if type_ == 400:
             return 0, b"".join(pb_string(1, pb_uint(1, index) + pb_string(2, name) + pb_uint(3, kind))
                                for index, name, kind in self.interfaces())
@@ -414,6 +418,21 @@ class SimulatedDevice:
             self.cloud = 0
             return 0, b""
         return NOT_SUPPORTED, b""
+
+    def modules(self):
+        """(type, index, version, store, size, checked, passed, dependencies) in cloud.FirmwareModule terms."""
+        system = 6200 if self.version.startswith("6.2") else 6000
+        return [(2, 0, 3000, 0, 49152, 0x1E, 0x1E, []),
+                (4, 1, system, 0, 1048576, 0x1E, 0x1E, [(2, 0, 3000)]),
+                (5, 1, 6, 0, 5120, 0x1E, 0x1A if self.bad_user_part else 0x1E, [(4, 1, system)])]
+
+    @staticmethod
+    def module(kind, index, version, store, size, checked, passed, dependencies):
+        fixed = lambda field, value: varint(field << 3 | 5) + struct.pack("<I", value)
+        body = pb_uint(1, kind) + pb_uint(2, index) + pb_uint(3, version) + pb_uint(4, store) + pb_uint(5, size)
+        body += fixed(6, checked) + fixed(7, passed)
+        body += b"".join(pb_string(9, pb_uint(1, t) + pb_uint(2, i) + pb_uint(3, v)) for t, i, v in dependencies)
+        return body + pb_uint(11, size)
 
     def interfaces(self):
         found = [(1, "lo0", 1)]
