@@ -18,13 +18,23 @@ public enum RequestType {
     public static let interfaceList: UInt16 = 400
     public static let interface: UInt16 = 401
     public static let cellularICCID: UInt16 = 554
+    public static let wifiJoinNewNetwork: UInt16 = 500
+    public static let wifiGetKnownNetworks: UInt16 = 502
+    public static let wifiRemoveKnownNetwork: UInt16 = 503
+    public static let wifiClearKnownNetworks: UInt16 = 504
+    public static let wifiGetCurrentNetwork: UInt16 = 505
+    public static let wifiScanNetworks: UInt16 = 506
+    public static let wifiSetNetworkCredentials: UInt16 = 507
 
     static let names: [UInt16: String] = [
         echo: "ECHO", deviceID: "DEVICE_ID", serialNumber: "SERIAL_NUMBER", systemVersion: "SYSTEM_VERSION",
         reset: "RESET", dfuMode: "DFU_MODE", safeMode: "SAFE_MODE", startListening: "START_LISTENING",
         stopListening: "STOP_LISTENING", getDeviceMode: "GET_DEVICE_MODE", getProtectedState: "GET_PROTECTED_STATE", moduleInfo: "GET_MODULE_INFO",
         setClaimCode: "SET_CLAIM_CODE", isClaimed: "IS_CLAIMED", cloudConnectionStatus: "CLOUD_GET_CONNECTION_STATUS",
-        cellularICCID: "GET_ICCID", interfaceList: "NETWORK_GET_INTERFACE_LIST", interface: "NETWORK_GET_INTERFACE",
+        cellularICCID: "GET_ICCID", wifiJoinNewNetwork: "WIFI_JOIN_NEW_NETWORK",
+        wifiGetKnownNetworks: "WIFI_GET_KNOWN_NETWORKS", wifiRemoveKnownNetwork: "WIFI_REMOVE_KNOWN_NETWORK",
+        wifiClearKnownNetworks: "WIFI_CLEAR_KNOWN_NETWORKS", wifiGetCurrentNetwork: "WIFI_GET_CURRENT_NETWORK",
+        wifiScanNetworks: "WIFI_SCAN_NETWORKS", wifiSetNetworkCredentials: "WIFI_SET_NETWORK_CREDENTIALS", interfaceList: "NETWORK_GET_INTERFACE_LIST", interface: "NETWORK_GET_INTERFACE",
     ]
 
     /// "GET_DEVICE_MODE (72)", or just the number for a type without a name here.

@@ -93,6 +93,39 @@ public struct ParticleUSBClient: Sendable {
         try CloudConnectionStatus(wire: ProtobufFields(decoding: await channel.send(request(RequestType.cloudConnectionStatus))).uint(1))
     }
 
+    /// Networks the device can see (506). Scanning takes a few seconds.
+    public func scanWiFi() async throws(USBError) -> [USBWiFiNetwork] {
+        try USBWiFiNetwork.scanResults(from: await channel.send(request(RequestType.wifiScanNetworks)))
+    }
+
+    /// Networks the device has credentials for (502); passwords are never returned.
+    public func knownWiFiNetworks() async throws(USBError) -> [USBWiFiNetwork] {
+        try USBWiFiNetwork.knownNetworks(from: await channel.send(request(RequestType.wifiGetKnownNetworks)))
+    }
+
+    /// The network the device is connected to (505).
+    public func currentWiFiNetwork() async throws(USBError) -> USBWiFiNetwork {
+        try USBWiFiNetwork.current(from: await channel.send(request(RequestType.wifiGetCurrentNetwork)))
+    }
+
+    /// Joins a network (500): the device checks the credentials by connecting, then stores them.
+    public func joinWiFi(_ credentials: USBWiFiCredentials) async throws(USBError) {
+        _ = try await channel.send(request(RequestType.wifiJoinNewNetwork, credentials.encoded))
+    }
+
+    /// Stores credentials without connecting (507; Device OS 5.8.2 and 6.2.0+).
+    public func addWiFi(_ credentials: USBWiFiCredentials) async throws(USBError) {
+        _ = try await channel.send(request(RequestType.wifiSetNetworkCredentials, credentials.encoded))
+    }
+
+    public func removeWiFi(ssid: String) async throws(USBError) {
+        _ = try await channel.send(request(RequestType.wifiRemoveKnownNetwork, ProtobufFields.encode(string: ssid, field: 1)))
+    }
+
+    public func clearWiFi() async throws(USBError) {
+        _ = try await channel.send(request(RequestType.wifiClearKnownNetworks))
+    }
+
     /// The firmware modules on the device (90).
     public func modules() async throws(USBError) -> [FirmwareModule] {
         try FirmwareModule.modules(from: await channel.send(request(RequestType.moduleInfo)))

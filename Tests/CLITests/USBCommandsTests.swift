@@ -83,6 +83,55 @@ struct USBCommandsTests {
         #expect(json.wire.contains("1-1 c00100005a004000 -"))  // INIT GET_MODULE_INFO (90)
     }
 
+    @Test func wifiJoinSendsTheCredentialsAndTheDeviceReportsTheNetwork() async throws {
+        let run = try await Self.run([], devices: ["platform=32"], shell: """
+            echo secret123 | NET usb wifi join --ssid Bench --password-stdin --json && NET usb wifi current --json \
+            && NET usb wifi list --json
+            """)
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdoutLines == [
+            #"{"device_id":"e00fce680123456789abcd00","platform":"p2","ssid":"Bench","usb_path":"1-1"}"#,
+            #"{"device_id":"e00fce680123456789abcd00","network":{"bssid":"a0:b1:c2:d3:e4:f5","channel":6,"rssi":-45,"ssid":"Bench"},"platform":"p2","usb_path":"1-1"}"#,
+            #"{"device_id":"e00fce680123456789abcd00","networks":[{"security":"wpa2","ssid":"Bench"}],"platform":"p2","usb_path":"1-1"}"#,
+        ])
+        // INIT 500 announcing 24 bytes, then {1 "Bench", 3 WPA2_PSK, 4 {1 PASSWORD, 2 "secret123"}} in one SEND.
+        let join = try #require(run.wire.firstIndex(of: "1-1 c0011800f4014000 -"))
+        #expect(run.wire[join + 1] == "1-1 4003000001001800 0a0542656e63681803220d08011209736563726574313233")
+        // The password is on the wire only: never in particlectl's output.
+        #expect(!run.result.stdout.contains("secret123") && !run.result.stderr.contains("secret123"))
+    }
+
+    @Test func wifiScanAddRemoveAndClear() async throws {
+        let run = try await Self.run([], devices: ["platform=12,version=6.2.0"], shell: """
+            NET usb wifi scan && echo pass4567 | NET usb wifi add --ssid Home --security wpa3 --password-stdin \
+            && NET usb wifi add --ssid Cafe --no-password && NET usb wifi list && NET usb wifi remove --ssid Home \
+            && NET usb wifi list && NET usb wifi clear && NET usb wifi list
+            """)
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdoutLines == [
+            "Bench  wpa2  channel 6  -45 dBm", "Office  wpa3  channel 11  -71 dBm",
+            "Stored Home.", "Stored Cafe.", "Home  wpa3", "Cafe  none", "Removed Home.", "Cafe  none",
+            "Cleared every stored network.", "No networks stored.",
+        ])
+    }
+
+    @Test func wifiRulesAndRefusals() async throws {
+        let short = try await Self.run([], devices: ["platform=32"],
+                                       shell: "echo short | NET usb wifi join --ssid Bench --password-stdin")
+        #expect(short.result.status == 2)
+        #expect(short.result.stderr == "particlectl: a WPA password must be 8 to 64 characters long\n")
+        let oldOS = try await Self.run([], devices: ["platform=32,version=6.1.1"],
+                                       shell: "echo secret123 | NET usb wifi add --ssid Bench --password-stdin")
+        #expect(oldOS.result.status == 1)
+        #expect(oldOS.result.stderr.contains("does not support request WIFI_SET_NETWORK_CREDENTIALS (507) (-120)"))
+        let cellular = try await Self.run(["usb", "wifi", "scan"], devices: ["platform=13"])
+        #expect(cellular.result.status == 1)
+        #expect(cellular.result.stderr.contains("does not support request WIFI_SCAN_NETWORKS (506)"))
+        let notConnected = try await Self.run(["usb", "wifi", "current"], devices: ["platform=32"])
+        #expect(notConnected.result.status == 3)
+        #expect(notConnected.result.stderr == "particlectl: the device at 1-1 is not connected to a Wi-Fi network\n")
+    }
+
     @Test func identifyReportsICCIDAndIMEIOfACellularDevice() async throws {
         let run = try await Self.run(["usb", "identify", "--json"], devices: ["platform=13,iccid=8901,imei=3527"])
         #expect(run.result.status == 0, "\(run.result.stderr)")

@@ -170,6 +170,11 @@ class SimulatedDevice:
         self.unplug_type = int(spec["unplug"]) if "unplug" in spec else None
         self.protected = spec.get("protected") == "1"
         self.bad_user_part = spec.get("bad_user_part") == "1"
+        # Wi-Fi: stored networks [(ssid, security)], the network connected to, what a scan finds.
+        self.known = []
+        self.current = None
+        self.scan = [("Bench", bytes.fromhex("a0b1c2d3e4f5"), 3, 6, -45), ("Office", bytes.fromhex("a0b1c2d3e4f6"), 5, 11, -71),
+                     ("", bytes.fromhex("a0b1c2d3e4f7"), 3, 1, -80)]
         self.claim_code = ""
         self.iccid = spec.get("iccid", "89014103211118510720")
         self.imei = spec.get("imei", "352753090000000")
@@ -407,6 +412,8 @@ class SimulatedDevice:
                         interface += pb_string(8, self.mac())
                     return 0, pb_string(1, interface)
             return -170, b""
+        if 500 <= type_ <= 507:
+            return self.wifi(type_, payload)
         if type_ == 554:
             if self.platform not in CELLULAR_PLATFORMS:
                 return NOT_SUPPORTED, b""
@@ -417,6 +424,47 @@ class SimulatedDevice:
         if type_ == 302:
             self.cloud = 0
             return 0, b""
+        return NOT_SUPPORTED, b""
+
+    def wifi(self, type_, payload):
+        if self.platform not in WIFI_PLATFORMS:
+            return NOT_SUPPORTED, b""
+        fields = pb_fields(payload)
+        ssid = fields.get(1, [b""])[0].decode() if fields.get(1) else ""
+        if type_ in (500, 507):
+            if type_ == 507 and self.version.split(".")[:2] in (["6", "0"], ["6", "1"]):
+                return NOT_SUPPORTED, b""
+            security = fields.get(3, [0])[0]
+            credentials = pb_fields(fields[4][0]) if fields.get(4) else {}
+            password = credentials.get(2, [b""])[0].decode() if credentials.get(2) else ""
+            if not ssid:
+                return -270, b""
+            visible = {name: sec for name, _, sec, _, _ in self.scan}
+            if type_ == 500 and fields.get(6, [0])[0] == 0 and ssid not in visible:
+                return -170, b""  # not hidden and not seen: nothing to join
+            if type_ == 500 and password == "wrong-password":
+                return -160, b""  # the device could not connect with these credentials
+            self.known = [entry for entry in self.known if entry[0] != ssid][:9] + [(ssid, security)]
+            if type_ == 500:
+                self.current = ssid
+            return 0, b""
+        if type_ == 502:
+            return 0, b"".join(pb_string(1, pb_string(1, name) + pb_uint(2, sec) + pb_uint(3, 1 if sec else 0))
+                               for name, sec in self.known)
+        if type_ == 503:
+            self.known = [entry for entry in self.known if entry[0] != ssid]
+            return 0, b""
+        if type_ == 504:
+            self.known = []
+            return 0, b""
+        if type_ == 505:
+            for name, bssid, _, channel, rssi in self.scan:
+                if name == self.current:
+                    return 0, pb_string(1, name) + pb_string(2, bssid) + pb_uint(3, channel) + pb_uint(4, rssi)
+            return -170, b""
+        if type_ == 506:
+            return 0, b"".join(pb_string(1, pb_string(1, name) + pb_string(2, bssid) + pb_uint(3, sec) + pb_uint(4, channel)
+                                         + pb_uint(5, rssi)) for name, bssid, sec, channel, rssi in self.scan)
         return NOT_SUPPORTED, b""
 
     def modules(self):

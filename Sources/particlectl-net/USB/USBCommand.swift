@@ -13,6 +13,6 @@ struct USBCommand: AsyncParsableCommand {
             every attached device at once with --all.
             """,
         subcommands: [USBList.self, USBIdentify.self, USBListen.self, USBStopListening.self, USBDFU.self,
-                      USBReset.self, USBSafeMode.self, USBClaimed.self, USBClaim.self, USBCloudStatus.self, USBMAC.self, USBInspect.self]
+                      USBReset.self, USBSafeMode.self, USBClaimed.self, USBClaim.self, USBCloudStatus.self, USBMAC.self, USBInspect.self, USBWiFi.self]
     )
 }
