@@ -19,6 +19,10 @@ public enum RequestType {
     public static let interface: UInt16 = 401
     public static let cellularICCID: UInt16 = 554
     public static let wifiJoinNewNetwork: UInt16 = 500
+    public static let startFirmwareUpdate: UInt16 = 250
+    public static let finishFirmwareUpdate: UInt16 = 251
+    public static let cancelFirmwareUpdate: UInt16 = 252
+    public static let firmwareUpdateData: UInt16 = 253
     public static let wifiGetKnownNetworks: UInt16 = 502
     public static let wifiRemoveKnownNetwork: UInt16 = 503
     public static let wifiClearKnownNetworks: UInt16 = 504
@@ -31,6 +35,8 @@ public enum RequestType {
         reset: "RESET", dfuMode: "DFU_MODE", safeMode: "SAFE_MODE", startListening: "START_LISTENING",
         stopListening: "STOP_LISTENING", getDeviceMode: "GET_DEVICE_MODE", getProtectedState: "GET_PROTECTED_STATE", moduleInfo: "GET_MODULE_INFO",
         setClaimCode: "SET_CLAIM_CODE", isClaimed: "IS_CLAIMED", cloudConnectionStatus: "CLOUD_GET_CONNECTION_STATUS",
+        startFirmwareUpdate: "START_FIRMWARE_UPDATE", finishFirmwareUpdate: "FINISH_FIRMWARE_UPDATE",
+        cancelFirmwareUpdate: "CANCEL_FIRMWARE_UPDATE", firmwareUpdateData: "FIRMWARE_UPDATE_DATA",
         cellularICCID: "GET_ICCID", wifiJoinNewNetwork: "WIFI_JOIN_NEW_NETWORK",
         wifiGetKnownNetworks: "WIFI_GET_KNOWN_NETWORKS", wifiRemoveKnownNetwork: "WIFI_REMOVE_KNOWN_NETWORK",
         wifiClearKnownNetworks: "WIFI_CLEAR_KNOWN_NETWORKS", wifiGetCurrentNetwork: "WIFI_GET_CURRENT_NETWORK",

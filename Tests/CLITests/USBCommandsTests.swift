@@ -132,6 +132,60 @@ struct USBCommandsTests {
         #expect(notConnected.result.stderr == "particlectl: the device at 1-1 is not connected to a Wi-Fi network\n")
     }
 
+    /// A user-part image as the simulator checks it: payload, then the big-endian CRC-32 of the payload.
+    static func image(count: Int) throws -> URL {
+        let payload = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in payload {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        crc ^= 0xFFFF_FFFF
+        let bytes = payload + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("usb-app-\(UUID().uuidString).bin")
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    @Test func flashLocalLoadsTheBinaryAndTheDeviceRestartsWithIt() async throws {
+        let file = try Self.image(count: 2996)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try await Self.run(["flash", "--local", file.path, "--json"], devices: ["platform=32"], front: true)
+        #expect(run.result.status == 0, "\(run.result.stderr)")
+        #expect(run.result.stdout == #"{"bytes":3000,"device_id":"e00fce680123456789abcd00","platform":"p2","usb_path":"1-1","user_part_version":7,"verified":true}"# + "\n")
+        // START {1: 3000}, then 1024 + 1024 + 952 bytes of DATA ({1: chunk} = 1027, 1027, 955 bytes), then FINISH.
+        let inits = run.wire.filter { $0.contains(" c001") }.map { String($0.dropFirst(4).prefix(16)) }
+        #expect(inits.contains("c0010300fa004000"))
+        #expect(inits.filter { $0 == "c0010304fd004000" }.count == 2)
+        #expect(inits.contains("c001bb03fd004000"))
+        #expect(inits.contains("c0010000fb004000"))
+    }
+
+    @Test func aBrokenImageIsRefusedAndTheDeviceKeepsItsFirmware() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("usb-bad-\(UUID().uuidString).bin")
+        try Data(repeating: 0x55, count: 2000).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try await Self.run([], devices: ["platform=32"],
+                                     shell: "NET flash --local \(file.path); echo status=$?; NET usb inspect --json")
+        #expect(run.result.stdoutLines.first == "status=1")
+        #expect(run.result.stderr == "particlectl: the device at 1-1 answered request FINISH_FIRMWARE_UPDATE (251) with "
+            + "firmware integrity check failed (-1330); check the device's state and try again\n")
+        #expect(run.result.stdoutLines.last?.contains(#""size":5120,"store":"main","type":"user_part","valid":true,"version":6"#) == true)
+    }
+
+    @Test func aFlashInterruptedHalfWayKeepsTheOldFirmwareAndARerunCompletes() async throws {
+        let file = try Self.image(count: 4996)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try await Self.run([], devices: ["platform=32,drop_at_chunk=3"], shell: """
+            NET flash --local \(file.path); echo status=$?; sleep 2; NET usb inspect; NET flash --local \(file.path) --json
+            """)
+        #expect(run.result.stdoutLines.first == "status=6", "\(run.result.stderr)")
+        #expect(run.result.stderr.contains("disconnected during request FIRMWARE_UPDATE_DATA (253)"))
+        #expect(run.result.stdoutLines.contains("user_part 1 v6 [main] 5120 bytes, valid; needs system_part 1 v6200"))
+        #expect(run.result.stdoutLines.last == #"{"bytes":5000,"device_id":"e00fce680123456789abcd00","platform":"p2","usb_path":"1-1","user_part_version":7,"verified":true}"#)
+        #expect(run.result.status == 0)
+    }
+
     @Test func identifyReportsICCIDAndIMEIOfACellularDevice() async throws {
         let run = try await Self.run(["usb", "identify", "--json"], devices: ["platform=13,iccid=8901,imei=3527"])
         #expect(run.result.status == 0, "\(run.result.stderr)")

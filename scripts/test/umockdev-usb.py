@@ -21,6 +21,7 @@ SPEC is comma-separated key=value pairs (all optional):
   stall=TYPE       INIT of TYPE is STALLed             hang=TYPE   a TYPE request never finishes (PENDING forever)
   silent=TYPE      the INIT of the first TYPE request is never answered (the host's transfer times out)
   unplug=TYPE      the device disappears when a TYPE request is INITed (every later transfer: ENODEV)
+  drop_at_chunk=N  the device drops off the bus (for 1.5 s) at the N-th firmware DATA request
   bad_user_part=1  module info (90) reports the user part's dependency check failed
   protected=1      Device OS 6 Protected mode: -1801 for every type except 10, 20, 76
   path=1-N         the USB port chain (default 1-K for the K-th device)
@@ -32,6 +33,7 @@ import struct
 import subprocess
 import sys
 import threading
+import zlib
 
 import gi
 
@@ -170,6 +172,10 @@ class SimulatedDevice:
         self.unplug_type = int(spec["unplug"]) if "unplug" in spec else None
         self.protected = spec.get("protected") == "1"
         self.bad_user_part = spec.get("bad_user_part") == "1"
+        self.drop_at_chunk = int(spec["drop_at_chunk"]) if "drop_at_chunk" in spec else None
+        self.update = None  # firmware update in progress: bytearray of what arrived, and its declared size
+        self.update_size = 0
+        self.user_size, self.user_version = 5120, 6
         # Wi-Fi: stored networks [(ssid, security)], the network connected to, what a scan finds.
         self.known = []
         self.current = None
@@ -285,6 +291,13 @@ class SimulatedDevice:
             self.unplug_type = None
             self.gone = True
             return None
+        if type_ == 253 and self.drop_at_chunk is not None:
+            self.drop_at_chunk -= 1
+            if self.drop_at_chunk == 0:
+                self.drop_at_chunk = None
+                self.gone = True
+                threading.Timer(1.5, self.come_back).start()
+                return None
         if type_ == self.silent_type:
             self.silent_type = None
             return None
@@ -412,6 +425,8 @@ class SimulatedDevice:
                         interface += pb_string(8, self.mac())
                     return 0, pb_string(1, interface)
             return -170, b""
+        if 250 <= type_ <= 253:
+            return self.firmware(type_, payload)
         if 500 <= type_ <= 507:
             return self.wifi(type_, payload)
         if type_ == 554:
@@ -425,6 +440,36 @@ class SimulatedDevice:
             self.cloud = 0
             return 0, b""
         return NOT_SUPPORTED, b""
+
+    def firmware(self, type_, payload):
+        """Local firmware update (spec 3.1): START erases and answers the chunk size, DATA appends at the running
+        offset, FINISH checks the image (a Particle module ends with the big-endian CRC-32 of what precedes it)."""
+        fields = pb_fields(payload)
+        if type_ == 250:
+            size = fields.get(1, [0])[0]
+            if size == 0 or size > 1024 * 1024:
+                return -1351, b""
+            self.update, self.update_size = bytearray(), size
+            return 0, pb_uint(1, 1024)
+        if type_ == 252:
+            self.update = None
+            return 0, b""
+        if self.update is None:
+            return -210, b""
+        if type_ == 253:
+            data = fields.get(1, [b""])[0]
+            if not data or len(self.update) + len(data) > self.update_size:
+                self.update = None
+                return -290, b""
+            self.update += data
+            return 0, b""
+        image, self.update = bytes(self.update), None
+        if len(image) != self.update_size:
+            return -210, b""
+        if len(image) < 8 or struct.unpack(">I", image[-4:])[0] != zlib.crc32(image[:-4]):
+            return -1330, b""
+        self.applied = len(image)
+        return 0, b""
 
     def wifi(self, type_, payload):
         if self.platform not in WIFI_PLATFORMS:
@@ -472,7 +517,8 @@ class SimulatedDevice:
         system = 6200 if self.version.startswith("6.2") else 6000
         return [(2, 0, 3000, 0, 49152, 0x1E, 0x1E, []),
                 (4, 1, system, 0, 1048576, 0x1E, 0x1E, [(2, 0, 3000)]),
-                (5, 1, 6, 0, 5120, 0x1E, 0x1A if self.bad_user_part else 0x1E, [(4, 1, system)])]
+                (5, 1, self.user_version, 0, self.user_size, 0x1E, 0x1A if self.bad_user_part else 0x1E,
+                 [(4, 1, system)])]
 
     @staticmethod
     def module(kind, index, version, store, size, checked, passed, dependencies):
@@ -499,6 +545,10 @@ class SimulatedDevice:
             return
         if request.type in (40, 60):
             self.vanish_for(1.0)
+        elif request.type == 251:
+            # FINISH answered: reset to apply the new user part (the bootloader copies it at boot).
+            self.user_size, self.user_version = getattr(self, "applied", self.user_size), self.user_version + 1
+            self.vanish_for(1.0)
         elif request.type == 50:
             threading.Timer(1.0, self.enter_dfu).start()
 
@@ -515,6 +565,7 @@ class SimulatedDevice:
             self.active.clear()
             self.next_id = 0
             self.listening = False
+            self.update = None
 
     def enter_dfu(self):
         with self.lock:
