@@ -1,3 +1,5 @@
+import ParticleCore
+
 /// What a device is doing, from GET_DEVICE_MODE (72): listening mode or not.
 public enum DeviceMode: String, Sendable, Codable, Equatable {
     case normal
@@ -178,5 +180,20 @@ public struct ParticleUSBClient: Sendable {
             identity.imei = fields.string(2).flatMap { $0.isEmpty ? nil : $0 }
         }
         return identity
+    }
+}
+
+extension ParticleUSBClient {
+    /// START_LISTENING (70), then GET_DEVICE_MODE (72) every 500 ms until the device says it is listening (as
+    /// particle-usb does), for at most `withinMilliseconds`. The way into listening mode on Device OS 6, where the
+    /// serial console has no trigger: what `provision` and `serial listen` can call when the console does not answer.
+    public func enterListeningMode(withinMilliseconds: Int64 = 10_000) async throws(USBError) {
+        let deadline = MonotonicDeadline(millisecondsFromNow: withinMilliseconds)
+        try await startListening()
+        while try await deviceMode() != .listening {
+            if deadline.hasPassed { throw USBError(.timedOut, requestType: RequestType.startListening, device: channel.label) }
+            try? await Task.sleep(for: .milliseconds(500))
+            if Task.isCancelled { throw USBError(.cancelled, device: channel.label) }
+        }
     }
 }

@@ -177,7 +177,7 @@ struct USBCommandsTests {
         let file = try Self.image(count: 4996)
         defer { try? FileManager.default.removeItem(at: file) }
         let run = try await Self.run([], devices: ["platform=32,drop_at_chunk=3"], shell: """
-            NET flash --local \(file.path); echo status=$?; sleep 2; NET usb inspect; NET flash --local \(file.path) --json
+            NET flash --local \(file.path); echo status=$?; sleep 3; NET usb inspect; NET flash --local \(file.path) --json
             """)
         #expect(run.result.stdoutLines.first == "status=6", "\(run.result.stderr)")
         #expect(run.result.stderr.contains("disconnected during request FIRMWARE_UPDATE_DATA (253)"))
@@ -212,7 +212,9 @@ struct USBCommandsTests {
             #"{"device_id":"e00fce680123456789abcd00","listening":true,"platform":"argon","usb_path":"1-1"}"#,
             #"[{"device_id":"e00fce680123456789abcd00","mode":"listening","platform":"argon","port":null,"usb_path":"1-1"}]"#,
         ])
-        #expect(run.wire.contains("1-1 c001000046004000 -"))  // INIT START_LISTENING (70)
+        // INIT START_LISTENING (70), then INIT GET_DEVICE_MODE (72) until the device says it listens.
+        let start = try #require(run.wire.firstIndex(of: "1-1 c001000046004000 -"))
+        #expect(run.wire[(start + 1)...].contains("1-1 c001000048004000 -"))
     }
 
     @Test func stopListeningAndClaimedAnswer() async throws {
