@@ -1,4 +1,6 @@
 import ArgumentParser
+import ParticleCore
+import ParticleUSB
 
 /// `particlectl usb wifi …`: Wi-Fi networks of Gen 3/4 Wi-Fi devices (Argon, P2/Photon 2, M-SoM) over USB.
 struct USBWiFi: AsyncParsableCommand {
@@ -20,6 +22,3 @@ func wifiNetworkFields(_ network: ParticleUSB.USBWiFiNetwork) -> JSONValue {
     members.append((key: "ssid", value: .string(network.ssid)))
     return .object(members)
 }
-
-import ParticleCore
-import ParticleUSB
