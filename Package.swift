@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "particlectl-sim", targets: ["particlectl-sim"]),
         .library(name: "ParticleHardware", targets: ["ParticleHardware"]),
         .library(name: "ParticleSerial", targets: ["ParticleSerial"]),
+        .library(name: "ParticleUSB", targets: ["ParticleUSB"]),
         .library(name: "ParticleSoftAP", targets: ["ParticleSoftAP"]),
         .library(name: "ParticleCloud", targets: ["ParticleCloud"]),
         .library(name: "ParticleFirmware", targets: ["ParticleFirmware"]),
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "ParticleHardware", dependencies: ["CUdev", "ParticleCore"]),
 
         // Transports and protocols.
+        .systemLibrary(name: "CUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .target(name: "ParticleUSB", dependencies: ["CUSB", "ParticleCore", "ParticleHardware"]),
         .target(name: "CSerial"),
         .target(name: "ParticleSerial", dependencies: [
             "CSerial", "ParticleCore", "ParticleHardware",
@@ -97,7 +100,7 @@ let package = Package(
         .target(name: "ParticleNetCommands", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
             "ParticleProvisioning", "ParticleFirmware", "ParticleCLISupport", "ParticleLedger", "ParticleStation",
-            "ParticleDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ParticleDashboard", "ParticleUSB", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/particlectl-net", exclude: ["Main"]),
         .executableTarget(name: "particlectl-net", dependencies: [
             "ParticleCore", "ParticleNetCommands", "ParticleCLISupport",
@@ -112,6 +115,7 @@ let package = Package(
         .testTarget(name: "ParticleFirmwareTests", dependencies: ["ParticleFirmware"]),
         .testTarget(name: "ParticleCloudTests", dependencies: ["ParticleCloud", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleHardwareTests", dependencies: ["ParticleHardware", "ParticleCore"]),
+        .testTarget(name: "ParticleUSBTests", dependencies: ["ParticleUSB", "ParticleCore"]),
         .testTarget(name: "ParticleSerialTests", dependencies: ["ParticleSerial", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleSoftAPTests", dependencies: ["ParticleSoftAP", "ParticleSimulators", "ParticleCore"]),
         .testTarget(name: "ParticleProvisioningTests", dependencies: [

@@ -5,6 +5,6 @@ import ArgumentParser
 public enum NetCommandTree {
     public static let commands: [any ParsableCommand.Type] = [
         Provision.self, StationCommand.self, Firmware.self, CloudCommand.self, Login.self, Logout.self, Whoami.self, TokenCommand.self,
-        APIUserCommand.self, CustomerCommand.self, Customers.self, SoftAP.self,
+        APIUserCommand.self, CustomerCommand.self, Customers.self, SoftAP.self, USBCommand.self, FlashLocal.self,
     ]
 }

@@ -8,7 +8,7 @@ import Testing
 @Suite("front end: help, completions, version, siblings")
 struct FrontEndTests {
     static let netCommands = ["provision", "station", "firmware", "cloud", "login", "logout", "whoami", "token", "api-user",
-                              "customer", "customers", "softap"]
+                              "customer", "customers", "softap", "usb", "flash"]
 
     @Test func helpOfEveryNetworkCommandIsTheNetExecutablesOwnHelp() async throws {
         for command in Self.netCommands {

@@ -18,7 +18,7 @@ enum NetCommands {
     static let all: [any ParsableCommand.Type] = [
         ProvisionCommand.self, StationCommand.self, FirmwareCommand.self, CloudCommand.self, LoginCommand.self, LogoutCommand.self,
         WhoamiCommand.self, TokenCommand.self, APIUserCommand.self, CustomerCommand.self, CustomersCommand.self,
-        SoftAPCommand.self,
+        SoftAPCommand.self, USBCommand.self, FlashCommand.self,
     ]
 
     static let names = Set(all.map { $0._commandName })
@@ -93,5 +93,17 @@ struct CustomersCommand: NetPassthrough {
 struct SoftAPCommand: NetPassthrough {
     static let configuration = CommandConfiguration(commandName: "softap",
         abstract: "Set up a Photon/P1 over its SoftAP (join its Photon-XXXXXX Wi-Fi first).")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+}
+
+struct USBCommand: NetPassthrough {
+    static let configuration = CommandConfiguration(commandName: "usb",
+        abstract: "Talk to devices over USB control requests: identify, listening mode, DFU, reset, claim, cloud status.")
+    @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+}
+
+struct FlashCommand: NetPassthrough {
+    static let configuration = CommandConfiguration(commandName: "flash",
+        abstract: "Load a compiled application binary into a device over USB (no cloud, no Wi-Fi).")
     @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
 }
