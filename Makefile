@@ -13,7 +13,7 @@ MANDIR      = $(PREFIX)/share/man/man1
 BASHDIR     = $(PREFIX)/share/bash-completion/completions
 ZSHDIR      = $(PREFIX)/share/zsh/site-functions
 FISHDIR     = $(PREFIX)/share/fish/vendor_completions.d
-APT_PKGS   := pkg-config libsqlite3-dev libudev-dev libcurl4-openssl-dev libusb-1.0-0-dev umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi chromium chromium-driver python3-selenium
+APT_PKGS   := pkg-config libsqlite3-dev libudev-dev libcurl4-openssl-dev libusb-1.0-0-dev umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi chromium chromium-driver python3-selenium systemd binutils
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release test demo demo-station bench fuzz deb install install-files install-udev-rules embed-firmware clean
