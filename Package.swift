@@ -55,6 +55,7 @@ let package = Package(
         .target(name: "ParticleFirmware"),
         .target(name: "ParticleProvisioning", dependencies: [
             "ParticleCore", "ParticleFirmware", "ParticleHardware", "ParticleSerial", "ParticleSoftAP", "ParticleCloud",
+            "ParticleUSB",
         ]),
 
         // The factory station: a crash-safe ledger (SQLite through GRDB) and the station that provisions every device

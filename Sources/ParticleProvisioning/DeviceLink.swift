@@ -1,6 +1,8 @@
+import Foundation
 import ParticleCore
 import ParticleHardware
 import ParticleSerial
+import ParticleUSB
 import ParticleSoftAP
 
 /// Wi-Fi settings for provisioning, in the clear (never printed: `description` hides the password).
@@ -89,11 +91,36 @@ public struct SerialLink: DeviceLink {
     }
 
     /// The 28800-baud signal, then `i` until it answers (the device may re-enumerate while it switches).
+    /// The serial trigger (28800 baud, Device OS 0.5–5.x) first; when the device does not come into listening mode
+    /// that way (Device OS 6 has no serial trigger), the USB control request START_LISTENING to the same device
+    /// (found by its port through libudev), so that nobody has to press SETUP. When both fail, the serial error.
     public func enterListeningMode() async throws {
-        _ = try await ListeningModeEntry.enter(port: port, timeout: timeout)
+        let port = self.port, timeout = self.timeout
+        try await ListeningModeFallback.enter(
+            serial: { _ = try await ListeningModeEntry.enter(port: port, timeout: timeout) },
+            usb: { try await Self.startListeningOverUSB(port: port, timeout: timeout) })
+    }
+
+    /// START_LISTENING over USB to the device behind `port`; then waits until it answers the serial console.
+    static func startListeningOverUSB(port: String, timeout: Double) async throws {
+        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: port)) ?? port
+        guard let device = try await DeviceDiscovery.scan().first(where: { $0.port == port || $0.port == resolved }),
+              device.usb?.path != nil else {
+            throw UserError(.notFound, "\(port) is not a Particle USB device libudev knows; hold SETUP until the LED blinks dark blue")
+        }
+        let channel = try await USBControlChannel(device: device)
+        do {
+            try await ParticleUSBClient(channel: channel).enterListeningMode(withinMilliseconds: Int64(timeout * 2000))
+            await channel.close()
+        } catch {
+            await channel.close()
+            throw error
+        }
     }
 
     public func canEnterListeningMode(_ device: DeviceIdentity) -> Bool {
+        // Over USB control requests (any Device OS with them) when the device is known on the USB bus.
+        if device.usb?.path != nil { return true }
         guard let version = device.systemVersion else { return false }
         let parts = version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
         let (major, minor) = (parts.first ?? 0, parts.dropFirst().first ?? 0)
@@ -159,5 +186,25 @@ public struct SoftAPLink: DeviceLink {
 
     public func connect() async throws {
         try await client.connect()
+    }
+}
+
+/// Putting a device into listening mode by the first way that works: the serial trigger, then USB control requests.
+/// Pure ordering, tested with closures.
+public enum ListeningModeFallback {
+    /// Runs `serial`; when it fails (and the task is not cancelled), `usb`. When `usb` fails too, the serial error is
+    /// thrown: it says what a person can do (hold SETUP).
+    public static func enter(serial: () async throws -> Void, usb: () async throws -> Void) async throws {
+        do {
+            try await serial()
+        } catch let serialError {
+            if serialError is CancellationError || Task.isCancelled { throw serialError }
+            do {
+                try await usb()
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw error }
+                throw serialError
+            }
+        }
     }
 }
