@@ -37,7 +37,7 @@ release: deps
 # The README's test command: every test suite (unit, end-to-end through the built executables, umockdev).
 # Tests that assert a time bound (a wait is the timeout and no more, cancellation is prompt, 16 dialogues overlap) run
 # in a second pass, one at a time: in the first pass the other suites load both cores and the cooperative pool.
-TIMED := ListeningModeSession|onATerminalTheWaitShowsElapsedAndRemainingTimeInPlace|aMissedOnlineEventCostsAPollIntervalNotTheTimeout|aMissedOnlineEventIsNoticedByPollingWithinAboutAPollInterval|cancelledScanEndsPromptly|stalledBodyEndsAsTimedOutNamingTheRequest|aHealthyStreamClosedByTheCloudIsReopenedAtOnce|aDeviceSlowToAnswerWIsNeverTypedIntoAndTheWaitIsTheTimeout|subscribeRetriesOpeningWithinTimeout|aDeviceSlowToAnswerWTakesTheTimeoutOnceAndIsNotTypedInto
+TIMED := aRequestThatNeverFinishesTimesOutAndIsReset|ListeningModeSession|onATerminalTheWaitShowsElapsedAndRemainingTimeInPlace|aMissedOnlineEventCostsAPollIntervalNotTheTimeout|aMissedOnlineEventIsNoticedByPollingWithinAboutAPollInterval|cancelledScanEndsPromptly|stalledBodyEndsAsTimedOutNamingTheRequest|aHealthyStreamClosedByTheCloudIsReopenedAtOnce|aDeviceSlowToAnswerWIsNeverTypedIntoAndTheWaitIsTheTimeout|subscribeRetriesOpeningWithinTimeout|aDeviceSlowToAnswerWTakesTheTimeoutOnceAndIsNotTypedInto
 
 test: deps
 	$(SWIFT) build --build-tests
