@@ -76,7 +76,8 @@ struct SerialFaultTests {
         // application's output.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
-        holder.arguments = ["serial", "monitor", "--port", sim.port, "--timeout", "30"]
+        // Long enough to outlast a wait for a free process slot in a loaded run (it is killed at the end).
+        holder.arguments = ["serial", "monitor", "--port", sim.port, "--timeout", "300"]
         let pipe = Pipe()
         holder.standardOutput = pipe
         let seen = OutputCollector()
