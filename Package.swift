@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Hardware: libudev binding and USB identity.
@@ -37,7 +39,11 @@ let package = Package(
 
         // Transports and protocols.
         .systemLibrary(name: "CUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
-        .target(name: "ParticleUSB", dependencies: ["CUSB", "ParticleCore", "ParticleHardware"]),
+        // Control-request payloads are protobuf messages: Sources/ParticleUSB/Proto holds the code generated from
+        // proto/particle (`make proto`; committed, not generated at build time).
+        .target(name: "ParticleUSB", dependencies: [
+            "CUSB", "ParticleCore", "ParticleHardware", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "CSerial"),
         .target(name: "ParticleSerial", dependencies: [
             "CSerial", "ParticleCore", "ParticleHardware",
@@ -62,6 +68,7 @@ let package = Package(
         // on a hub concurrently, driven by a YAML profile.
         .target(name: "ParticleLedger", dependencies: [
             "ParticleCore", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .target(name: "ParticleStation", dependencies: [
             "ParticleCore", "ParticleHardware", "ParticleSerial", "ParticleCloud", "ParticleFirmware",
@@ -127,12 +134,16 @@ let package = Package(
             "ParticleDashboard", "ParticleStation", "ParticleCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .testTarget(name: "ParticleLedgerTests", dependencies: ["ParticleLedger", "ParticleCore"]),
+        // A real PostgreSQL server for the tests that need one (started on a free loopback port, stopped at exit).
+        .target(name: "PostgresTestServer", path: "Tests/Support/PostgresTestServer"),
+        .testTarget(name: "ParticleLedgerTests", dependencies: ["ParticleLedger", "ParticleCore", "PostgresTestServer"]),
         .testTarget(name: "ParticleStationTests", dependencies: [
             "ParticleStation", "ParticleLedger", "ParticleProvisioning", "ParticleSimulators", "ParticleCloud",
             "ParticleSerial", "ParticleCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["particlectl", "particlectl-net", "particlectl-sim", "ParticleCore", "ParticleHardware"]),
+        .testTarget(name: "CLITests", dependencies: [
+            "particlectl", "particlectl-net", "particlectl-sim", "ParticleCore", "ParticleHardware", "PostgresTestServer",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,8 @@
 #   4. `particlectl station report` shows what the ledger recorded, the failure with its reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="$PWD/.build/debug"
+# DEMO_BIN: the folder holding the executables (the build by default; `make deb-check` runs the installed ones).
+bin="${DEMO_BIN:-$PWD/.build/debug}"
 ctl="$bin/particlectl"
 sim="$bin/particlectl-sim"
 devices=8

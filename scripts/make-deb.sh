@@ -20,6 +20,8 @@ install -d "$STAGE/DEBIAN" "$STAGE/usr/bin" "$STAGE/usr/lib/udev/rules.d" "$STAG
   "$STAGE/usr/share/man/man1" "$STAGE/usr/share/bash-completion/completions" "$STAGE/usr/share/zsh/vendor-completions" \
   "$STAGE/usr/share/fish/vendor_completions.d" "$STAGE/usr/share/doc/particlectl" "$STAGE/etc/particlectl"
 install -m 0755 "$BUILD_DIR/particlectl" "$BUILD_DIR/particlectl-net" "$BUILD_DIR/particlectl-sim" "$STAGE/usr/bin/"
+# Stripped, as Debian ships executables (the release build carries its symbol tables: about half of its size).
+strip --strip-unneeded "$STAGE/usr/bin/particlectl" "$STAGE/usr/bin/particlectl-net" "$STAGE/usr/bin/particlectl-sim"
 install -m 0644 "$ROOT/udev-rules/50-particle.rules" "$STAGE/usr/lib/udev/rules.d/"
 install -m 0644 "$ROOT/packaging/particlectl-station@.service" "$STAGE/usr/lib/systemd/system/"
 "$STAGE/usr/bin/particlectl" --generate-completion-script bash > "$STAGE/usr/share/bash-completion/completions/particlectl"

@@ -134,9 +134,10 @@ public enum SiblingExecutable {
                         + "particlectl-sim together in one folder (make install)")
     }
 
-    /// Refuses a sibling whose `--version` is not this build's version (or that does not answer within 5 s).
+    /// Refuses a sibling whose `--version` is not this build's version (or that does not answer within 20 s: a
+    /// large sibling starting on a busy machine can take seconds, and only a broken install hangs).
     public static func checkVersion(of executable: String, expected: String = ParticlectlVersion.string) throws {
-        let reported = try VersionProbe.run(executable, seconds: 5)
+        let reported = try VersionProbe.run(executable, seconds: 20)
         guard reported != expected else { return }
         let found = reported.map { "is version \($0)" } ?? "reports no version"
         throw UserError(.notFound, "\(executable) \(found), not \(expected) like particlectl; install the particlectl "

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import ParticleCore
+import Synchronization
 
 /// How a ledger is opened beyond its path.
 public struct LedgerOptions: Sendable {
@@ -12,52 +12,116 @@ public struct LedgerOptions: Sendable {
     /// How long a write waits for another process holding the ledger before failing.
     public var busyTimeout: Double
 
-    public init(clock: @escaping @Sendable () -> Date = { Date() }, pageLimit: Int? = nil, busyTimeout: Double = 10) {
+    /// Where a `postgres://` ledger's missing parts come from (`PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`,
+    /// `PGPASSWORD`, `PGPASSFILE`, `HOME` for `~/.pgpass`).
+    public var environment: [String: String]
+    /// Told what libpq would warn about (a `~/.pgpass` readable by others, ignored). Default: stderr.
+    public var warn: @Sendable (String) -> Void
+    /// How long to wait for a PostgreSQL server to accept a connection.
+    public var connectTimeout: Double
+
+    public init(clock: @escaping @Sendable () -> Date = { Date() }, pageLimit: Int? = nil, busyTimeout: Double = 10,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                warn: @escaping @Sendable (String) -> Void = LedgerOptions.standardError, connectTimeout: Double = 5) {
         self.clock = clock
         self.pageLimit = pageLimit
         self.busyTimeout = busyTimeout
+        self.environment = environment
+        self.warn = warn
+        self.connectTimeout = connectTimeout
+    }
+
+    public static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data("particlectl: warning: \(line)\n".utf8))
     }
 }
 
-/// The station's crash-safe record: SQLite (WAL, `synchronous = FULL`, foreign keys on) through GRDB. Every call is
-/// one committed transaction, so whatever a call returned is on disk when the process dies right after.
+/// The station's crash-safe record, on one of two back-ends: an SQLite file (WAL, `synchronous = FULL`, foreign keys
+/// on) through GRDB — the embedded default — or a PostgreSQL database through postgres-nio (`postgres://…`), which
+/// several stations share. Every call is one committed transaction, so whatever a call returned is stored when the
+/// process dies right after. On PostgreSQL a call whose change is one statement sends just that statement (atomic by
+/// itself, committed on its own) without BEGIN and COMMIT: each is a round trip and a device makes many calls. The same schema, migrations and SQL on both (see ``LedgerOperations``).
 public final class Ledger: Sendable {
     public static let defaultPath = "station.sqlite"
 
-    /// The file this ledger is stored in.
+    /// The file this ledger is stored in, or the PostgreSQL URL (never with a password).
     public let path: String
     /// Opened with ``openForReading(path:options:)``: every write fails as read-only.
     public let isReadOnly: Bool
-    private let database: DatabaseQueue
+    /// Which back-end holds it.
+    public let kind: LedgerLocation.Kind
+    private let backend: any LedgerBackend
     private let clock: @Sendable () -> Date
+    /// PostgreSQL: each name template's highest number as last seen here, the next allocation's guess.
+    private let nameTops = Mutex<[String: Int]>([:])
 
-    /// Opens or creates; WAL; `synchronous = FULL`; foreign keys on; migrations through GRDB's migrator. Refuses a
-    /// missing or read-only directory, a read-only file, a file that is not a ledger or has a newer schema, and a full
-    /// disk (the probe write fails), each with a ``LedgerError``; a file this call created is removed on failure.
+    /// Opens or creates; migrations are applied at opening. SQLite: WAL; `synchronous = FULL`; foreign keys on;
+    /// refuses a missing or read-only directory, a read-only file, a file that is not a ledger or has a newer schema,
+    /// and a full disk (the probe write fails), each with a ``LedgerError``; a file this call created is removed on
+    /// failure. `postgres://` (or `postgresql://`): see ``LedgerLocation``; refuses a password in the URL, an
+    /// unreachable server, a refused login, a missing database, a database that is not a ledger or is newer.
     public convenience init(path: String) async throws {
         try await self.init(path: path, options: LedgerOptions())
     }
 
     public init(path: String, options: LedgerOptions) async throws {
-        self.path = path
+        let location = try LedgerLocation(path, environment: options.environment, warn: options.warn)
+        self.path = location.description
+        self.kind = location.kind
         self.isReadOnly = false
         self.clock = options.clock
-        self.database = try await LedgerOpener(path: path, options: options).openForWriting()
+        switch location {
+        case .sqlite(let file):
+            let database = try await LedgerOpener(path: file, options: options).openForWriting()
+            self.backend = SQLiteLedgerBackend(path: file, database: database, readOnly: false)
+        case .postgres(let address):
+            self.backend = try await PostgresLedgerBackend.open(address, options: options, readOnly: false).backend
+        }
     }
 
-    private init(path: String, database: DatabaseQueue, clock: @escaping @Sendable () -> Date) {
-        self.path = path
-        self.isReadOnly = true
-        self.database = database
+    private init(backend: any LedgerBackend, kind: LedgerLocation.Kind, clock: @escaping @Sendable () -> Date) {
+        self.path = backend.location
+        self.kind = kind
+        self.isReadOnly = backend.isReadOnly
+        self.backend = backend
         self.clock = clock
     }
 
-    /// Opens an existing ledger read-only, for reports: never creates or changes a file. No file → `missing`
-    /// (exit 3); not a ledger → `notALedger` (exit 2).
+    /// Opens an existing ledger read-only, for reports: never creates or changes a file or a table. No file →
+    /// `missing` (exit 3); not a ledger → `notALedger` (exit 2). PostgreSQL: a database without the ledger's tables
+    /// is `missing`.
     public static func openForReading(path: String, options: LedgerOptions = LedgerOptions()) async throws -> Ledger {
-        let database = try await LedgerOpener(path: path, options: options).openForReading()
-        return Ledger(path: path, database: database, clock: options.clock)
+        let location = try LedgerLocation(path, environment: options.environment, warn: options.warn)
+        switch location {
+        case .sqlite(let file):
+            let database = try await LedgerOpener(path: file, options: options).openForReading()
+            return Ledger(backend: SQLiteLedgerBackend(path: file, database: database, readOnly: true), kind: .sqlite,
+                          clock: options.clock)
+        case .postgres(let address):
+            let backend = try await PostgresLedgerBackend.open(address, options: options, readOnly: true).backend
+            return Ledger(backend: backend, kind: .postgres, clock: options.clock)
+        }
     }
+
+    /// Opens (creating when missing) and applies the migrations this version knows: `station migrate`. Returns what
+    /// was applied now and the schema the ledger is at.
+    public static func migrate(path: String, options: LedgerOptions = LedgerOptions()) async throws -> LedgerMigration {
+        let location = try LedgerLocation(path, environment: options.environment, warn: options.warn)
+        switch location {
+        case .sqlite(let file):
+            let opener = LedgerOpener(path: file, options: options)
+            let (database, applied) = try await opener.openForWriting(reportingMigrations: ())
+            try? database.close()
+            return LedgerMigration(ledger: file, applied: applied, schema: LedgerSchema.identifiers)
+        case .postgres(let address):
+            let (backend, applied) = try await PostgresLedgerBackend.open(address, options: options, readOnly: false)
+            await backend.close()
+            return LedgerMigration(ledger: address.description, applied: applied, schema: LedgerSchema.identifiers)
+        }
+    }
+
+    /// Closes the ledger's connections (PostgreSQL) or file; later calls fail.
+    public func close() async { await backend.close() }
 
     // MARK: - Attempts
 
@@ -65,147 +129,87 @@ public final class Ledger: Sendable {
     /// set; their devices' `in_progress` status becomes `interrupted`. Returns how many attempts.
     public func recoverInterrupted(station: String) async throws -> Int {
         let now = timestamp()
-        return try await write("recovering interrupted attempts") { db in
-            let stale = try Row.fetchAll(db, sql: """
-                SELECT id, device_id FROM attempts WHERE station = ? AND status = 'in_progress'
-                """, arguments: [station])
-            try db.execute(sql: """
-                UPDATE attempts SET status = 'interrupted', finished_at = ?, error = COALESCE(error, ?)
-                WHERE station = ? AND status = 'in_progress'
-                """, arguments: [now, Self.interruptedReason, station])
-            for row in stale {
-                guard let deviceID: String = row["device_id"] else { continue }
-                let attemptID: Int64 = row["id"]
-                // Stopped before doing anything to the device (only identified, e.g. between recognising a provisioned
-                // device and recording the skip): the device goes back to what it was, as a skip would have left it,
-                // so a device provisioned earlier is still recognised on sight.
-                if try Self.onlyIdentified(db, attemptID),
-                   let before = try Self.deviceBefore(db, attemptID) {
-                    try Self.restore(db, deviceID: deviceID, attempt: attemptID, to: before)
-                    continue
-                }
-                try db.execute(sql: """
-                    UPDATE devices SET status = 'interrupted', last_error = ?
-                    WHERE device_id = ? AND status = 'in_progress' AND last_attempt = ?
-                    """, arguments: [Self.interruptedReason, deviceID, attemptID])
-            }
-            return stale.count
+        return try await backend.write("recovering interrupted attempts") { tx in
+            try LedgerOperations.recoverInterrupted(tx, station: station, now: now)
         }
     }
 
     /// The error an attempt found `in_progress` at a restart is given.
     public static let interruptedReason = "the station stopped before this attempt finished (found at restart)"
 
-    /// A new attempt (`in_progress`, started now, no device until ``attach(attempt:identity:)``). Called before the
-    /// station touches the device: when it throws, the device must not be provisioned.
+    /// A new attempt (`in_progress`, started now, no device until ``attach(attempt:deviceID:identity:)``). Called
+    /// before the station touches the device: when it throws, the device must not be provisioned. Called again with
+    /// the same `start` (its token) after a failure, it returns the attempt the first call made, if it was committed.
     public func beginAttempt(_ start: AttemptStart) async throws -> Int64 {
         let now = timestamp()
-        return try await write("starting an attempt") { db in
-            try db.execute(sql: """
-                INSERT INTO attempts (station, slot, operator, lot, profile, status, started_at)
-                VALUES (?, ?, ?, ?, ?, 'in_progress', ?)
-                """, arguments: [start.station, start.slot, start.operatorName, start.lot, start.profile, now])
-            return db.lastInsertedRowID
+        let location = path
+        return try await backend.writeAutocommit("starting an attempt") { tx in
+            try LedgerOperations.beginAttempt(tx, start, now: now, location: location)
         }
     }
 
     /// The device is identified: returns its row as it was before this attempt (nil if never seen), then upserts it
     /// (first_seen kept, identity columns updated when non-nil, status `in_progress`, station/slot/operator/lot/
     /// profile of this attempt) and sets the attempt's device. One transaction. The row's key is `deviceID`; the
-    /// other columns come from `identity` (platform by name, Device OS from `systemVersion`).
-    public func attach(attempt: Int64, deviceID: DeviceID, identity: DeviceIdentity) async throws -> LedgerDevice? {
+    /// other columns come from `identity` (platform by name, Device OS from `systemVersion`). A device in progress at
+    /// another station is refused with ``LedgerError/Kind/deviceBusy`` (the error names that station and slot); the
+    /// attempt is then finished as `skipped` with that reason, and the device row is left to the other station.
+    /// `step` (the identification that found the device) is recorded in the same transaction, as
+    /// ``recordStep(attempt:_:)`` would record it: one commit instead of two; not recorded when the device is busy.
+    public func attach(attempt: Int64, deviceID: DeviceID, identity: DeviceIdentity,
+                       step: StepRecord? = nil) async throws -> LedgerDevice? {
         let now = timestamp()
-        let path = path
-        let id = deviceID.rawValue
-        return try await write("recording a device") { db in
-            let start = try Self.requireAttempt(db, attempt, path: path)
-            let before = try Self.fetchDevice(db, id)
-            try db.execute(sql: """
-                INSERT INTO devices (device_id, serial_number, platform, mac, imei, iccid, device_os, status, profile,
-                                     first_seen, station, slot, operator, lot, last_attempt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (device_id) DO UPDATE SET
-                    serial_number = COALESCE(excluded.serial_number, serial_number),
-                    platform = COALESCE(excluded.platform, platform),
-                    mac = COALESCE(excluded.mac, mac),
-                    imei = COALESCE(excluded.imei, imei),
-                    iccid = COALESCE(excluded.iccid, iccid),
-                    device_os = COALESCE(excluded.device_os, device_os),
-                    status = 'in_progress', profile = excluded.profile, station = excluded.station,
-                    slot = excluded.slot, operator = excluded.operator, lot = excluded.lot,
-                    last_attempt = excluded.last_attempt
-                """, arguments: [id, identity.serialNumber, identity.platform?.name, identity.mac,
-                                 identity.imei, identity.iccid, identity.systemVersion, start.profile, now, start.station,
-                                 start.slot, start.operatorName, start.lot, attempt])
-            try db.execute(sql: "UPDATE attempts SET device_id = ?, device_before = ? WHERE id = ?",
-                           arguments: [id, before.map { JSONOutput.line($0) }, attempt])
-            return before
+        let location = path
+        do {
+            return try await backend.write("recording a device") { tx in
+                try LedgerOperations.attach(tx, attempt: attempt, deviceID: deviceID.rawValue, identity: identity,
+                                            step: step, now: now, location: location)
+            }
+        } catch let busy as LedgerError where busy.kind == .deviceBusy {
+            // The attempt ends skipped, naming the device and the station that has it; the device row stays theirs.
+            try await backend.writeAutocommit("recording a device busy elsewhere") { tx in
+                try LedgerOperations.skipBusy(tx, attempt: attempt, deviceID: deviceID.rawValue, reason: busy.message,
+                                              now: now)
+            }
+            throw busy
         }
     }
 
     /// One step's result, committed before the call returns (so before the next step starts).
     public func recordStep(attempt: Int64, _ step: StepRecord) async throws {
         let now = timestamp()
-        let path = path
-        try await write("recording step \(step.step)") { db in
-            _ = try Self.requireAttempt(db, attempt, path: path)
-            let ordinal = (try Int.fetchOne(db, sql: "SELECT MAX(ordinal) FROM steps WHERE attempt_id = ?",
-                                            arguments: [attempt]) ?? 0) + 1
-            try db.execute(sql: """
-                INSERT INTO steps (attempt_id, ordinal, step, outcome, seconds, detail, error, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [attempt, ordinal, step.step, step.outcome, step.seconds, step.detail, step.error, now])
+        let location = path
+        try await backend.writeAutocommit("recording step \(step.step)") { tx in
+            try LedgerOperations.recordStep(tx, attempt: attempt, step, now: now, location: location)
         }
     }
 
     /// What provisioning found or did; nil fields leave the stored value.
     public func update(deviceID: String, _ outcome: DeviceOutcome) async throws {
-        let path = path
-        try await write("recording the outcome of \(deviceID)") { db in
-            try db.execute(sql: """
-                UPDATE devices SET name = COALESCE(?, name), owner = COALESCE(?, owner),
-                    product = COALESCE(?, product), firmware = COALESCE(?, firmware),
-                    firmware_verified = COALESCE(?, firmware_verified)
-                WHERE device_id = ?
-                """, arguments: [outcome.name, outcome.owner, outcome.product, outcome.firmware,
-                                 outcome.firmwareVerified, deviceID])
-            guard db.changesCount > 0 else { throw Self.unknownDevice(deviceID, path: path) }
+        let location = path
+        try await backend.writeAutocommit("recording the outcome of \(deviceID)") { tx in
+            try LedgerOperations.update(tx, deviceID: deviceID, outcome, location: location)
         }
     }
 
     /// Ends the attempt (finished_at, status, failed step, error) and gives the device the same status, unless a
     /// later attempt has attached it since. A `skipped` attempt puts the device row back as it was before
-    /// ``attach(attempt:identity:)``; `provisioned` sets the device's `finished_at` and clears `last_error`.
-    public func finish(attempt: Int64, status: AttemptStatus, failedStep: String?, error: String?) async throws {
+    /// ``attach(attempt:deviceID:identity:step:)``; `provisioned` sets the device's `finished_at` and clears
+    /// `last_error`. `outcome`, when given, is what ``update(deviceID:_:)`` would record on the attempt's device, in
+    /// the same write (one commit instead of two).
+    public func finish(attempt: Int64, status: AttemptStatus, failedStep: String?, error: String?,
+                       outcome: DeviceOutcome? = nil) async throws {
         let now = timestamp()
-        let path = path
-        try await write("finishing an attempt") { db in
-            _ = try Self.requireAttempt(db, attempt, path: path)
-            try db.execute(sql: """
-                UPDATE attempts SET finished_at = ?, status = ?, failed_step = ?, error = ? WHERE id = ?
-                """, arguments: [now, status.rawValue, failedStep, error, attempt])
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT devices.device_id, attempts.device_before FROM attempts
-                JOIN devices ON devices.device_id = attempts.device_id AND devices.last_attempt = attempts.id
-                WHERE attempts.id = ?
-                """, arguments: [attempt]) else { return }  // never attached, or another attempt owns the device now
-            let deviceID: String = row["device_id"]
-            switch status {
-            case .skipped:
-                if let before = try Self.deviceBefore(db, attempt) {
-                    try Self.restore(db, deviceID: deviceID, attempt: attempt, to: before)
-                } else {
-                    // Skipped at first sight: nothing to go back to; it was not provisioned here.
-                    try db.execute(sql: "UPDATE devices SET status = 'interrupted' WHERE device_id = ?",
-                                   arguments: [deviceID])
-                }
-            case .provisioned:
-                try db.execute(sql: """
-                    UPDATE devices SET status = 'provisioned', finished_at = ?, last_error = NULL WHERE device_id = ?
-                    """, arguments: [now, deviceID])
-            case .failed, .interrupted, .inProgress:
-                try db.execute(sql: "UPDATE devices SET status = ?, last_error = ? WHERE device_id = ?",
-                               arguments: [status.rawValue, error, deviceID])
+        let location = path
+        if status == .skipped {
+            try await backend.write("finishing an attempt") { tx in
+                try LedgerOperations.finishSkipped(tx, attempt: attempt, failedStep: failedStep, error: error,
+                                                   outcome: outcome, now: now, location: location)
+            }
+        } else {
+            try await backend.writeAutocommit("finishing an attempt") { tx in
+                try LedgerOperations.finish(tx, attempt: attempt, status: status, failedStep: failedStep, error: error,
+                                            outcome: outcome, now: now, location: location)
             }
         }
     }
@@ -215,13 +219,10 @@ public final class Ledger: Sendable {
     public func recordHook(attempt: Int64, hook: String, command: String, exitCode: Int32?, seconds: Double,
                            error: String?) async throws {
         let now = timestamp()
-        let path = path
-        try await write("recording hook \(hook)") { db in
-            _ = try Self.requireAttempt(db, attempt, path: path)
-            try db.execute(sql: """
-                INSERT INTO hooks (attempt_id, hook, command, exit_code, seconds, error, ran_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [attempt, hook, command, exitCode, seconds, error, now])
+        let location = path
+        try await backend.writeAutocommit("recording hook \(hook)") { tx in
+            try LedgerOperations.recordHook(tx, attempt: attempt, hook: hook, command: command, exitCode: exitCode,
+                                            seconds: seconds, error: error, now: now, location: location)
         }
     }
 
@@ -229,152 +230,70 @@ public final class Ledger: Sendable {
 
     /// The device's name under `template`: the one already allocated to it (a resumed device keeps its name), else
     /// the next sequence number for that template (max + 1, from 1) rendered by `render` and stored, in one
-    /// transaction — no name is issued twice, even across crashes. A rendered name already issued (under another
-    /// template) is passed over for the next number; a template that renders the same taken name for two numbers
-    /// is a usage error (it has no sequence). Errors thrown by `render` come out unchanged.
+    /// transaction — no name is issued twice, even across crashes and stations. A rendered name already issued (under
+    /// another template) is passed over for the next number; a template that renders the same taken name for two
+    /// numbers is a usage error (it has no sequence). Errors thrown by `render` come out unchanged.
     public func allocateName(deviceID: String, template: String,
                              render: @escaping @Sendable (Int) throws -> String) async throws -> String {
         let now = timestamp()
-        let path = path
-        return try await write("allocating a name for \(deviceID)") { db in
-            if let existing = try String.fetchOne(db, sql: "SELECT name FROM names WHERE template = ? AND device_id = ?",
-                                                  arguments: [template, deviceID]) {
-                return existing
-            }
-            guard try Self.fetchDevice(db, deviceID) != nil else { throw Self.unknownDevice(deviceID, path: path) }
-            var sequence = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM names WHERE template = ?",
-                                             arguments: [template]) ?? 0) + 1
-            var tried: Set<String> = []
-            while true {
-                let name = try render(sequence)
-                guard tried.insert(name).inserted else {
-                    // The template renders the same name for different numbers: it has no sequence in it.
-                    throw UserError(.usage, "the name template \(template) gives the name \(name), already issued, "
-                                    + "for every number; put {seq} in it")
-                }
-                let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM names WHERE name = ?)",
-                                              arguments: [name]) ?? false
-                if !taken {
-                    try db.execute(sql: """
-                        INSERT INTO names (template, seq, device_id, name, allocated_at) VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [template, sequence, deviceID, name, now])
-                    return name
-                }
-                sequence += 1
+        let location = path
+        guard kind == .postgres else {
+            return try await backend.write("allocating a name for \(deviceID)") { tx in
+                try LedgerOperations.allocateName(tx, deviceID: deviceID, template: template, now: now,
+                                                  location: location, render: render)
             }
         }
+        // PostgreSQL: one call of the ledger's allocation function, from the highest number this ledger last saw.
+        let guess = nameTops.withLock { $0[template] ?? 0 }
+        let allocated = try await backend.writeAutocommit("allocating a name for \(deviceID)") { tx in
+            try LedgerOperations.allocateNameInOneCall(tx, deviceID: deviceID, template: template, now: now,
+                                                       location: location, guess: guess, render: render)
+        }
+        nameTops.withLock { $0[template] = max($0[template] ?? 0, allocated.top) }
+        return allocated.name
     }
 
     // MARK: - Reading
 
     public func device(_ deviceID: String) async throws -> LedgerDevice? {
-        try await read("reading device \(deviceID)") { db in try Self.fetchDevice(db, deviceID) }
+        try await backend.read("reading device \(deviceID)") { tx in try LedgerOperations.fetchDevice(tx, deviceID) }
     }
 
     /// The attempt with its device row and steps: what hooks get on stdin as JSON.
     public func record(attempt: Int64) async throws -> LedgerRecord {
-        let path = path
-        return try await read("reading attempt \(attempt)") { db in
-            let row = try Self.requireAttemptRow(db, attempt, path: path)
-            let attemptValue = Self.attempt(from: row)
-            let device = try attemptValue.deviceID.flatMap { try Self.fetchDevice(db, $0) }
-            let steps = try Row.fetchAll(db, sql: """
-                SELECT step, outcome, seconds, detail, error FROM steps WHERE attempt_id = ? ORDER BY ordinal
-                """, arguments: [attempt]).map {
-                StepRecord(step: $0["step"], outcome: $0["outcome"], seconds: $0["seconds"], detail: $0["detail"],
-                           error: $0["error"])
-            }
-            return LedgerRecord(device: device, attempt: attemptValue, steps: steps)
+        let location = path
+        return try await backend.read("reading attempt \(attempt)") { tx in
+            try LedgerOperations.record(tx, attempt: attempt, location: location)
         }
     }
 
-    /// The report over the attempts `filter` selects (see ``LedgerReport``).
+    /// The report over the attempts `filter` selects (see ``LedgerReport``): the same SQL and the same arithmetic on
+    /// both back-ends, so the same run gives the same report.
     public func report(_ filter: ReportFilter) async throws -> LedgerReport {
         let now = timestamp()
-        let path = path
-        return try await read("reading the report") { db in
-            try LedgerReportQuery(filter: filter, ledger: path, generatedAt: now).run(db)
+        let location = path
+        return try await backend.read("reading the report") { tx in
+            try LedgerReportQuery(filter: filter, ledger: location, generatedAt: now).run(tx)
         }
     }
 
     // MARK: - Plumbing
 
+    /// PostgreSQL: the statements this ledger has sent since it was opened, BEGIN and COMMIT included, each one round
+    /// trip (for tests that pin what an operation costs). Nil for SQLite.
+    var roundTrips: Int? { backend.roundTrips }
+
     private func timestamp() -> String { LedgerTime.string(from: clock()) }
+}
 
-    private func write<T: Sendable>(_ action: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch {
-            throw LedgerError.from(error, path: path, doing: action)
-        }
-    }
+/// What `station migrate` did.
+public struct LedgerMigration: Sendable, Equatable, Encodable {
+    /// The path or URL (no password).
+    public var ledger: String
+    /// Migrations applied by this call, in order (empty: it was up to date).
+    public var applied: [String]
+    /// Every migration the ledger now has, in order.
+    public var schema: [String]
 
-    private func read<T: Sendable>(_ action: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.read(body)
-        } catch {
-            throw LedgerError.from(error, path: path, doing: action)
-        }
-    }
-
-    /// The device's row as it was before `attempt` attached it (nil at first sight).
-    private static func deviceBefore(_ db: Database, _ attempt: Int64) throws -> LedgerDevice? {
-        guard let json = try String.fetchOne(db, sql: "SELECT device_before FROM attempts WHERE id = ?",
-                                             arguments: [attempt]) else { return nil }
-        return try? JSONDecoder().decode(LedgerDevice.self, from: Data(json.utf8))
-    }
-
-    /// Whether `attempt` recorded nothing beyond identifying the device.
-    private static func onlyIdentified(_ db: Database, _ attempt: Int64) throws -> Bool {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM steps WHERE attempt_id = ? AND step <> 'identify'",
-                         arguments: [attempt]) == 0
-    }
-
-    /// Puts the device's row back as it was before `attempt` (identity columns keep what was learnt), unless a later
-    /// attempt owns it now.
-    private static func restore(_ db: Database, deviceID: String, attempt: Int64, to before: LedgerDevice) throws {
-        try db.execute(sql: """
-            UPDATE devices SET status = ?, profile = ?, station = ?, slot = ?, operator = ?, lot = ?, last_attempt = ?
-            WHERE device_id = ? AND last_attempt = ?
-            """, arguments: [before.status.rawValue, before.profile, before.station, before.slot,
-                             before.operatorName, before.lot, before.lastAttempt, deviceID, attempt])
-    }
-
-    private static func unknownDevice(_ deviceID: String, path: String) -> LedgerError {
-        LedgerError(.unknownRecord, path: path, "the ledger \(path) has no device \(deviceID)")
-    }
-
-    private static func requireAttemptRow(_ db: Database, _ id: Int64, path: String) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM attempts WHERE id = ?", arguments: [id]) else {
-            throw LedgerError(.unknownRecord, path: path, "the ledger \(path) has no attempt \(id)")
-        }
-        return row
-    }
-
-    private static func requireAttempt(_ db: Database, _ id: Int64, path: String) throws -> LedgerAttempt {
-        attempt(from: try requireAttemptRow(db, id, path: path))
-    }
-
-    static func fetchDevice(_ db: Database, _ deviceID: String) throws -> LedgerDevice? {
-        try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE device_id = ?", arguments: [deviceID]).map(device(from:))
-    }
-
-    static func device(from row: Row) -> LedgerDevice {
-        LedgerDevice(deviceID: row["device_id"], serialNumber: row["serial_number"], platform: row["platform"],
-                     mac: row["mac"], imei: row["imei"], iccid: row["iccid"], deviceOS: row["device_os"],
-                     name: row["name"], owner: row["owner"], product: row["product"], firmware: row["firmware"],
-                     firmwareVerified: row["firmware_verified"],
-                     status: DeviceStatus(rawValue: row["status"] ?? "") ?? .interrupted, profile: row["profile"],
-                     firstSeen: row["first_seen"], finishedAt: row["finished_at"], station: row["station"],
-                     slot: row["slot"], operatorName: row["operator"], lot: row["lot"], lastError: row["last_error"],
-                     lastAttempt: row["last_attempt"])
-    }
-
-    static func attempt(from row: Row) -> LedgerAttempt {
-        LedgerAttempt(id: row["id"], deviceID: row["device_id"], station: row["station"], slot: row["slot"],
-                      operatorName: row["operator"], lot: row["lot"], profile: row["profile"],
-                      status: AttemptStatus(rawValue: row["status"] ?? "") ?? .interrupted,
-                      startedAt: row["started_at"], finishedAt: row["finished_at"], failedStep: row["failed_step"],
-                      error: row["error"])
-    }
+    enum CodingKeys: String, CodingKey { case ledger, applied, schema }
 }

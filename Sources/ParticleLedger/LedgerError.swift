@@ -20,23 +20,41 @@ public struct LedgerError: ParticleError, Equatable {
         case writeFailed
         /// An attempt or device ID the ledger does not hold (a caller's mistake).
         case unknownRecord
+        /// The device is being provisioned by another station (``holderStation``, ``holderSlot``).
+        case deviceBusy
+        /// The PostgreSQL server cannot be reached, or the connection was lost (a retry may succeed).
+        case unreachable
+        /// The PostgreSQL server refused the login (wrong or missing password, no such role, pg_hba).
+        case authentication
+        /// The PostgreSQL server did not answer within the time allowed.
+        case timedOut
     }
 
     public var kind: Kind
     public var path: String
     public var message: String
+    /// With ``Kind/deviceBusy``: the station and slot that have the device.
+    public var holderStation: String?
+    public var holderSlot: String?
 
-    public init(_ kind: Kind, path: String, _ message: String) {
+    public init(_ kind: Kind, path: String, _ message: String, holderStation: String? = nil, holderSlot: String? = nil) {
         self.kind = kind
         self.path = path
         self.message = message
+        self.holderStation = holderStation
+        self.holderSlot = holderSlot
     }
+
+    /// A write that failed this way may succeed when tried again (the database came back).
+    public var isTransient: Bool { kind == .unreachable || kind == .timedOut }
 
     public var exitStatus: ExitStatus {
         switch kind {
         case .missing, .unknownRecord: .notFound
         case .notALedger, .newerSchema: .usage
-        case .cannotOpen, .readOnly, .full, .writeFailed: .io
+        case .cannotOpen, .readOnly, .full, .writeFailed, .deviceBusy, .unreachable: .io
+        case .authentication: .authentication
+        case .timedOut: .timedOut
         }
     }
 }
@@ -50,6 +68,13 @@ extension LedgerError {
     static func notALedger(_ path: String, _ why: String) -> LedgerError {
         LedgerError(.notALedger, path: path,
                     "\(path) is not a station ledger (\(why)); pass --ledger with a ledger file or a new path")
+    }
+
+    static func deviceBusy(_ path: String, deviceID: String, station: String, slot: String?) -> LedgerError {
+        LedgerError(.deviceBusy, path: path,
+                    "device \(deviceID) is being provisioned by station \(station)"
+                    + (slot.map { " (slot \($0))" } ?? "") + "; it is left to that station",
+                    holderStation: station, holderSlot: slot)
     }
 
     static func newerSchema(_ path: String) -> LedgerError {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ParticleCore
 
 /// Checks on the ledger's path made before SQLite touches it, so that a bad path is refused with a clear reason and
 /// no file is created. Write permission is judged by the mode bits as well as `access(2)`: a ledger (or its folder)
@@ -86,6 +87,28 @@ enum LedgerFile {
         let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count >= 0 else { return nil }
         return Array(bytes.prefix(count))
+    }
+
+    /// An exclusive `flock` on a directory, for the length of an opening.
+    struct DirectoryLock: Sendable {
+        let descriptor: Int32
+        func unlock() {
+            guard descriptor >= 0 else { return }
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
+    }
+
+    /// Waits (on a thread of its own, not the cooperative pool) for the lock on `path`'s directory. A directory
+    /// that cannot be opened gives no lock: the checks before and after report its problem.
+    static func lockDirectory(of path: String) async -> DirectoryLock {
+        let folder = directory(of: path)
+        return await IOThread.run(name: "ledger-open-lock") { () -> DirectoryLock in
+            let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard descriptor >= 0 else { return DirectoryLock(descriptor: -1) }
+            while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+            return DirectoryLock(descriptor: descriptor)
+        }
     }
 
     /// Removes a ledger this process created and could not finish initialising, with SQLite's side files.

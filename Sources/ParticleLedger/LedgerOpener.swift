@@ -8,6 +8,17 @@ struct LedgerOpener {
     var options: LedgerOptions
 
     func openForWriting() async throws -> DatabaseQueue {
+        try await openForWriting(reportingMigrations: ()).0
+    }
+
+    /// Opens for writing; also returns the migrations applied now.
+    func openForWriting(reportingMigrations: Void) async throws -> (DatabaseQueue, [String]) {
+        _ = try LedgerFile.checkWritable(path)
+        // Stations starting together on a new file take turns to create and migrate it (a lock on its directory,
+        // held until this open is done): otherwise one could see the other's half-made ledger, fail, and remove the
+        // file the other had just made.
+        let opening = await LedgerFile.lockDirectory(of: path)
+        defer { opening.unlock() }
         let state = try LedgerFile.checkWritable(path)
         let queue: DatabaseQueue
         do {
@@ -18,9 +29,10 @@ struct LedgerOpener {
         }
         do {
             try await recognise(queue)
+            let before = try await queue.read { db in try LedgerSchema.migrator.appliedIdentifiers(db) }
             try await migrate(queue)
             try await probe(queue)
-            return queue
+            return (queue, LedgerSchema.identifiers.filter { !before.contains($0) })
         } catch {
             try? queue.close()
             if state == .absent { LedgerFile.removeCreated(path) }

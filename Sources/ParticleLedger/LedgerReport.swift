@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ParticleCore
 
 /// Which attempts a report covers. Nil fields do not filter.
@@ -154,6 +153,54 @@ public struct LedgerReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// One station's share of the selected attempts (several stations share a PostgreSQL ledger).
+    public struct StationTotals: Sendable, Codable, Equatable {
+        public var station: String
+        public var attempts: Int
+        /// Distinct devices its attempts identified.
+        public var devices: Int
+        public var provisioned: Int
+        public var failed: Int
+        public var interrupted: Int
+        public var skipped: Int
+        public var inProgress: Int
+        public var firstStartedAt: String?
+        public var lastFinishedAt: String?
+
+        public init(station: String, attempts: Int, devices: Int, provisioned: Int, failed: Int, interrupted: Int,
+                    skipped: Int, inProgress: Int, firstStartedAt: String?, lastFinishedAt: String?) {
+            self.station = station
+            self.attempts = attempts
+            self.devices = devices
+            self.provisioned = provisioned
+            self.failed = failed
+            self.interrupted = interrupted
+            self.skipped = skipped
+            self.inProgress = inProgress
+            self.firstStartedAt = firstStartedAt
+            self.lastFinishedAt = lastFinishedAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case station, attempts, devices, provisioned, failed, interrupted, skipped, inProgress = "in_progress"
+            case firstStartedAt = "first_started_at", lastFinishedAt = "last_finished_at"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(station, forKey: .station)
+            try container.encode(attempts, forKey: .attempts)
+            try container.encode(devices, forKey: .devices)
+            try container.encode(provisioned, forKey: .provisioned)
+            try container.encode(failed, forKey: .failed)
+            try container.encode(interrupted, forKey: .interrupted)
+            try container.encode(skipped, forKey: .skipped)
+            try container.encode(inProgress, forKey: .inProgress)
+            try container.encode(firstStartedAt, forKey: .firstStartedAt)
+            try container.encode(lastFinishedAt, forKey: .lastFinishedAt)
+        }
+    }
+
     /// Counts over the selection: devices by current status, attempts by status, and the time span.
     public struct Totals: Sendable, Codable, Equatable {
         public var devices: Int
@@ -229,11 +276,13 @@ public struct LedgerReport: Sendable, Codable, Equatable {
     public var failures: [Failure]
     public var throughput: [Hour]
     public var operators: [Operator]
+    /// Per station, by name: every station that made a selected attempt.
+    public var stations: [StationTotals]
     public var particlectlVersion: String
 
     public init(ledger: String, generatedAt: String, filter: Filter, totals: Totals, devices: [Device],
                 steps: [StepTiming], failures: [Failure], throughput: [Hour], operators: [Operator],
-                particlectlVersion: String = ParticlectlVersion.string) {
+                stations: [StationTotals] = [], particlectlVersion: String = ParticlectlVersion.string) {
         self.ledger = ledger
         self.generatedAt = generatedAt
         self.filter = filter
@@ -243,72 +292,116 @@ public struct LedgerReport: Sendable, Codable, Equatable {
         self.failures = failures
         self.throughput = throughput
         self.operators = operators
+        self.stations = stations
         self.particlectlVersion = particlectlVersion
     }
 
     enum CodingKeys: String, CodingKey {
         case ledger, generatedAt = "generated_at", filter, totals, devices, steps, failures, throughput, operators
+        case stations
         case particlectlVersion = "particlectl_version"
     }
 }
 
-/// The SQL behind ``Ledger/report(_:)``.
+/// The SQL behind ``Ledger/report(_:)``: portable SQL (the subset SQLite and PostgreSQL share, text timestamps, byte
+/// order on PostgreSQL through `COLLATE "C"` columns) and the same arithmetic in Swift, so both back-ends give the same
+/// report for the same rows.
 struct LedgerReportQuery {
     var filter: ReportFilter
     var ledger: String
     var generatedAt: String
 
-    /// The selected attempts, as a common table expression every query starts from.
-    private static let selection = """
-        WITH selected AS (
-            SELECT attempts.* FROM attempts LEFT JOIN devices ON devices.device_id = attempts.device_id
-            WHERE (:since IS NULL OR attempts.started_at >= :since)
-              AND (:lot IS NULL OR attempts.lot = :lot)
-              AND (:station IS NULL OR attempts.station = :station)
-              AND (:status IS NULL OR COALESCE(devices.status, attempts.status) = :status)
-        )
-        """
+    /// The selected attempts, as a common table expression every query starts from; only the filters given are in
+    /// it (an untyped NULL parameter is an error on PostgreSQL).
+    private func selection(since: String?) -> LedgerStatement {
+        var conditions: [String] = []
+        var arguments: [LedgerValue] = []
+        if let since {
+            conditions.append("attempts.started_at >= ?")
+            arguments.append(.text(since))
+        }
+        if let lot = filter.lot {
+            conditions.append("attempts.lot = ?")
+            arguments.append(.text(lot))
+        }
+        if let station = filter.station {
+            conditions.append("attempts.station = ?")
+            arguments.append(.text(station))
+        }
+        if let status = filter.status {
+            conditions.append("COALESCE(devices.status, attempts.status) = ?")
+            arguments.append(.text(status.rawValue))
+        }
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return LedgerStatement("""
+            WITH selected AS (
+                SELECT attempts.* FROM attempts LEFT JOIN devices ON devices.device_id = attempts.device_id
+                \(clause)
+            )
+            """, arguments)
+    }
 
-    func run(_ db: Database) throws -> LedgerReport {
+    /// `1` when the condition holds: a count by SUM, the same on both back-ends.
+    private static func when(_ condition: String) -> String { "SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END)" }
+
+    func run(_ tx: any LedgerTransaction) throws -> LedgerReport {
         let since = filter.since.map(LedgerTime.string(from:))
-        let arguments: StatementArguments = ["since": since, "lot": filter.lot, "station": filter.station,
-                                             "status": filter.status?.rawValue]
-        func rows(_ sql: String) throws -> [Row] {
-            try Row.fetchAll(db, sql: Self.selection + "\n" + sql, arguments: arguments)
+        let selection = selection(since: since)
+        func rows(_ sql: String) throws -> [LedgerRow] {
+            try tx.rows(selection.sql + "\n" + sql, selection.arguments)
         }
 
         let devices = try rows("""
             SELECT devices.*, COUNT(selected.id) AS selected_attempts FROM devices
             JOIN selected ON selected.device_id = devices.device_id
             GROUP BY devices.device_id ORDER BY devices.first_seen, devices.device_id
-            """).map { LedgerReport.Device(device: Ledger.device(from: $0), attempts: $0["selected_attempts"]) }
+            """).map { LedgerReport.Device(device: LedgerRows.device($0), attempts: $0.int("selected_attempts") ?? 0) }
 
         let stepRows = try rows("""
             SELECT steps.step, steps.seconds, steps.ordinal FROM steps JOIN selected ON selected.id = steps.attempt_id
             WHERE steps.outcome = 'done'
             """)
-        let steps = Self.timings(stepRows.map { (step: $0["step"] as String, seconds: $0["seconds"] as Double,
-                                                 ordinal: $0["ordinal"] as Int) })
+        let steps = Self.timings(stepRows.map { (step: $0.string("step") ?? "", seconds: $0.double("seconds") ?? 0,
+                                                 ordinal: $0.int("ordinal") ?? 0) })
 
         let failures = try rows("""
             SELECT failed_step, error, COUNT(*) AS n FROM selected WHERE status = 'failed'
-            GROUP BY failed_step, error ORDER BY n DESC, failed_step, error
-            """).map { LedgerReport.Failure(step: $0["failed_step"], reason: $0["error"], count: $0["n"]) }
+            GROUP BY failed_step, error ORDER BY n DESC, failed_step NULLS FIRST, error NULLS FIRST
+            """).map { LedgerReport.Failure(step: $0.string("failed_step"), reason: $0.string("error"),
+                                            count: $0.int("n") ?? 0) }
 
         let throughput = try rows("""
             SELECT substr(finished_at, 1, 13) || ':00:00Z' AS hour,
-                   SUM(status = 'provisioned') AS provisioned, SUM(status = 'failed') AS failed
+                   \(Self.when("status = 'provisioned'")) AS provisioned, \(Self.when("status = 'failed'")) AS failed
             FROM selected WHERE finished_at IS NOT NULL AND status IN ('provisioned', 'failed')
-            GROUP BY hour ORDER BY hour
-            """).map { LedgerReport.Hour(hour: $0["hour"], provisioned: $0["provisioned"], failed: $0["failed"]) }
+            GROUP BY substr(finished_at, 1, 13) ORDER BY hour
+            """).map { LedgerReport.Hour(hour: $0.string("hour") ?? "", provisioned: $0.int("provisioned") ?? 0,
+                                         failed: $0.int("failed") ?? 0) }
 
         let operators = try rows("""
-            SELECT station, operator, COUNT(*) AS attempts, SUM(status = 'provisioned') AS provisioned,
-                   SUM(status = 'failed') AS failed
-            FROM selected GROUP BY station, operator ORDER BY station, operator
+            SELECT station, operator, COUNT(*) AS attempts, \(Self.when("status = 'provisioned'")) AS provisioned,
+                   \(Self.when("status = 'failed'")) AS failed
+            FROM selected GROUP BY station, operator ORDER BY station, operator NULLS FIRST
             """).map {
-            LedgerReport.Operator(station: $0["station"], operatorName: $0["operator"], attempts: $0["attempts"],
-                                  provisioned: $0["provisioned"], failed: $0["failed"])
+            LedgerReport.Operator(station: $0.string("station") ?? "", operatorName: $0.string("operator"),
+                                  attempts: $0.int("attempts") ?? 0, provisioned: $0.int("provisioned") ?? 0,
+                                  failed: $0.int("failed") ?? 0)
+        }
+
+        let stations = try rows("""
+            SELECT station, COUNT(*) AS attempts, COUNT(DISTINCT device_id) AS devices,
+                   \(Self.when("status = 'provisioned'")) AS provisioned, \(Self.when("status = 'failed'")) AS failed,
+                   \(Self.when("status = 'interrupted'")) AS interrupted, \(Self.when("status = 'skipped'")) AS skipped,
+                   \(Self.when("status = 'in_progress'")) AS in_progress,
+                   MIN(started_at) AS first_started, MAX(finished_at) AS last_finished
+            FROM selected GROUP BY station ORDER BY station
+            """).map {
+            LedgerReport.StationTotals(
+                station: $0.string("station") ?? "", attempts: $0.int("attempts") ?? 0, devices: $0.int("devices") ?? 0,
+                provisioned: $0.int("provisioned") ?? 0, failed: $0.int("failed") ?? 0,
+                interrupted: $0.int("interrupted") ?? 0, skipped: $0.int("skipped") ?? 0,
+                inProgress: $0.int("in_progress") ?? 0, firstStartedAt: $0.string("first_started"),
+                lastFinishedAt: $0.string("last_finished"))
         }
 
         var totals = LedgerReport.Totals()
@@ -322,29 +415,29 @@ struct LedgerReportQuery {
             }
         }
         if let row = try rows("""
-            SELECT COUNT(*) AS attempts, SUM(device_id IS NULL) AS unidentified,
+            SELECT COUNT(*) AS attempts, \(Self.when("device_id IS NULL")) AS unidentified,
                    MIN(started_at) AS first_started, MAX(finished_at) AS last_finished,
-                   SUM(status = 'provisioned') AS provisioned, SUM(status = 'failed') AS failed,
-                   SUM(status = 'interrupted') AS interrupted, SUM(status = 'skipped') AS skipped,
-                   SUM(status = 'in_progress') AS in_progress
+                   \(Self.when("status = 'provisioned'")) AS provisioned, \(Self.when("status = 'failed'")) AS failed,
+                   \(Self.when("status = 'interrupted'")) AS interrupted, \(Self.when("status = 'skipped'")) AS skipped,
+                   \(Self.when("status = 'in_progress'")) AS in_progress
             FROM selected
             """).first {
-            totals.attempts = row["attempts"]
-            totals.attemptsUnidentified = row["unidentified"] ?? 0
-            totals.attemptsProvisioned = row["provisioned"] ?? 0
-            totals.attemptsFailed = row["failed"] ?? 0
-            totals.attemptsInterrupted = row["interrupted"] ?? 0
-            totals.attemptsSkipped = row["skipped"] ?? 0
-            totals.attemptsInProgress = row["in_progress"] ?? 0
-            totals.firstStartedAt = row["first_started"]
-            totals.lastFinishedAt = row["last_finished"]
+            totals.attempts = row.int("attempts") ?? 0
+            totals.attemptsUnidentified = row.int("unidentified") ?? 0
+            totals.attemptsProvisioned = row.int("provisioned") ?? 0
+            totals.attemptsFailed = row.int("failed") ?? 0
+            totals.attemptsInterrupted = row.int("interrupted") ?? 0
+            totals.attemptsSkipped = row.int("skipped") ?? 0
+            totals.attemptsInProgress = row.int("in_progress") ?? 0
+            totals.firstStartedAt = row.string("first_started")
+            totals.lastFinishedAt = row.string("last_finished")
         }
 
         return LedgerReport(
             ledger: ledger, generatedAt: generatedAt,
             filter: .init(since: since, lot: filter.lot, status: filter.status, station: filter.station),
             totals: totals, devices: devices, steps: steps, failures: failures, throughput: throughput,
-            operators: operators)
+            operators: operators, stations: stations)
     }
 
     /// Count, mean, median and max per step, steps in the order they run (their lowest position in an attempt).

@@ -1,3 +1,4 @@
+import Foundation
 import ParticleCore
 
 /// A device's status in the ledger: the outcome of its latest attempt that was not skipped.
@@ -35,14 +36,23 @@ public struct AttemptStart: Sendable, Equatable {
     public var operatorName: String?
     public var lot: String?
     public var profile: String
+    /// Makes ``Ledger/beginAttempt(_:)`` idempotent: called again with the same token (a retry after a lost
+    /// connection whose commit may have happened), it returns the attempt already made. Nil: every call makes a new
+    /// attempt. The station gives each device's attempt a new UUID (``newToken()``).
+    public var token: String?
 
-    public init(station: String, slot: String, operatorName: String? = nil, lot: String? = nil, profile: String) {
+    public init(station: String, slot: String, operatorName: String? = nil, lot: String? = nil, profile: String,
+                token: String? = nil) {
         self.station = station
         self.slot = slot
         self.operatorName = operatorName
         self.lot = lot
         self.profile = profile
+        self.token = token
     }
+
+    /// A token no other attempt has.
+    public static func newToken() -> String { UUID().uuidString }
 }
 
 /// One step's result. `outcome` is `done`, `skipped`, `failed` or `interrupted`.

@@ -79,7 +79,7 @@ public struct SerialLink: DeviceLink {
         identity.systemVersion = version
         // The USB identity of the port tells the platform (and where it is plugged in); else the device's own system
         // information does.
-        let attached = (try? await DeviceDiscovery.scan())?.first { $0.port == port }
+        let attached = (try? await DeviceDiscovery.scan())?.first { ListeningModeFallback.isDevice($0, behind: port) }
         identity.usb = attached?.usb
         if let platform = attached?.platform, platform.id != nil {
             identity.platform = platform
@@ -90,7 +90,6 @@ public struct SerialLink: DeviceLink {
         return identity
     }
 
-    /// The 28800-baud signal, then `i` until it answers (the device may re-enumerate while it switches).
     /// The serial trigger (28800 baud, Device OS 0.5–5.x) first; when the device does not come into listening mode
     /// that way (Device OS 6 has no serial trigger), the USB control request START_LISTENING to the same device
     /// (found by its port through libudev), so that nobody has to press SETUP. When both fail, the serial error.
@@ -98,24 +97,7 @@ public struct SerialLink: DeviceLink {
         let port = self.port, timeout = self.timeout
         try await ListeningModeFallback.enter(
             serial: { _ = try await ListeningModeEntry.enter(port: port, timeout: timeout) },
-            usb: { try await Self.startListeningOverUSB(port: port, timeout: timeout) })
-    }
-
-    /// START_LISTENING over USB to the device behind `port`; then waits until it answers the serial console.
-    static func startListeningOverUSB(port: String, timeout: Double) async throws {
-        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: port)) ?? port
-        guard let device = try await DeviceDiscovery.scan().first(where: { $0.port == port || $0.port == resolved }),
-              device.usb?.path != nil else {
-            throw UserError(.notFound, "\(port) is not a Particle USB device libudev knows; hold SETUP until the LED blinks dark blue")
-        }
-        let channel = try await USBControlChannel(device: device)
-        do {
-            try await ParticleUSBClient(channel: channel).enterListeningMode(withinMilliseconds: Int64(timeout * 2000))
-            await channel.close()
-        } catch {
-            await channel.close()
-            throw error
-        }
+            usb: { _ = try await ListeningModeFallback.enterOverUSB(port: port, timeout: timeout) })
     }
 
     public func canEnterListeningMode(_ device: DeviceIdentity) -> Bool {
@@ -190,7 +172,8 @@ public struct SoftAPLink: DeviceLink {
 }
 
 /// Putting a device into listening mode by the first way that works: the serial trigger, then USB control requests.
-/// Pure ordering, tested with closures.
+/// `enter` is the pure ordering (tested with closures); `enterOverUSB` the USB way for a serial port (tested end to
+/// end against a simulated Device OS 6 device under umockdev).
 public enum ListeningModeFallback {
     /// Runs `serial`; when it fails (and the task is not cancelled), `usb`. When `usb` fails too, the serial error is
     /// thrown: it says what a person can do (hold SETUP).
@@ -206,5 +189,36 @@ public enum ListeningModeFallback {
                 throw serialError
             }
         }
+    }
+
+    /// START_LISTENING over USB to the device behind the serial `port` (the tty libudev pairs with a USB device; a
+    /// symlink such as /dev/serial/by-id/… is followed), then `i` on the console until it answers: what it said.
+    /// Throws when the port is no Particle USB device libudev knows, or the request or the console fails.
+    public static func enterOverUSB(port: String, timeout: Double) async throws -> IdentifyReply {
+        try await startListeningOverUSB(port: port, timeout: timeout)
+        return try await ListeningModeEntry.waitForConsole(port: port, timeout: timeout)
+    }
+
+    /// START_LISTENING over USB to the device behind `port`, until GET_DEVICE_MODE says it listens.
+    public static func startListeningOverUSB(port: String, timeout: Double) async throws {
+        guard let device = try await DeviceDiscovery.scan().first(where: { isDevice($0, behind: port) }),
+              device.usb?.path != nil else {
+            throw UserError(.notFound, "\(port) is not a Particle USB device libudev knows; hold SETUP until the LED blinks dark blue")
+        }
+        let channel = try await USBControlChannel(device: device)
+        do {
+            try await ParticleUSBClient(channel: channel).enterListeningMode(withinMilliseconds: Int64(timeout * 2000))
+            await channel.close()
+        } catch {
+            await channel.close()
+            throw error
+        }
+    }
+
+    /// Whether `device` (from discovery) is the one on `port`: its tty, or what a symlink such as
+    /// /dev/serial/by-id/… points to.
+    static func isDevice(_ device: DeviceIdentity, behind port: String) -> Bool {
+        guard let tty = device.port else { return false }
+        return tty == port || tty == URL(fileURLWithPath: port).resolvingSymlinksInPath().path
     }
 }

@@ -195,7 +195,8 @@ public struct FirmwareFlasher: Sendable {
     }
 }
 
-/// Sleeps until a deadline, calling `tick` about once a second with the seconds elapsed and left.
+/// Sleeps until a deadline, calling `tick` about once a second with the seconds elapsed and left, and a last time with
+/// none left when the deadline passes — however late a loaded machine wakes the sleeper, the wait's end is reported.
 struct DeadlineTicker: Sendable {
     var seconds: Double
     var tick: (@Sendable (_ elapsed: Double, _ remaining: Double) -> Void)?
@@ -205,7 +206,10 @@ struct DeadlineTicker: Sendable {
         while true {
             let elapsed = Self.seconds(ContinuousClock.now - start)
             let left = seconds - elapsed
-            if left <= 0 { return }
+            if left <= 0 {
+                tick?(max(elapsed, seconds), 0)
+                return
+            }
             tick?(elapsed, left)
             try await Task.sleep(nanoseconds: UInt64(min(1, left) * 1_000_000_000))
         }

@@ -55,20 +55,20 @@ struct HotPlugSource: Sendable {
 /// after a device finished, the port takes the next device once the node went away and came back (a swap).
 struct FixedPortSource: Sendable {
     let ports: [String]
+    let watcher: PortWatcher
     let emit: @Sendable (StationEvent) -> Void
-    var interval = 0.5
 
     func feed(_ continuation: AsyncStream<SlotEvent>.Continuation) async {
         await withTaskGroup(of: Void.self) { group in
             for port in ports {
                 let slot = Self.slotName(port)
-                if Self.exists(port) {
+                if PortWatcher.exists(port) {
                     continuation.yield(.arrived(slot: slot, port: port))
                 } else {
                     emit(StationEvent(slot: slot, port: port, deviceID: nil, step: "slot", outcome: .note,
                                       detail: "\(port) does not exist yet; waiting for a device"))
-                    group.addTask { [interval] in
-                        if await Self.waitUntil(exists: true, port, interval: interval) {
+                    group.addTask { [watcher] in
+                        if await watcher.wait(until: true, port) {
                             continuation.yield(.arrived(slot: slot, port: port))
                         }
                     }
@@ -81,20 +81,4 @@ struct FixedPortSource: Sendable {
     static func slotName(_ port: String) -> String {
         port.hasPrefix("/dev/") ? String(port.dropFirst(5)) : port
     }
-
-    /// Waits for the port's node to go away and come back; false when cancelled first.
-    static func waitForSwap(_ port: String, interval: Double) async -> Bool {
-        guard await waitUntil(exists: false, port, interval: interval) else { return false }
-        return await waitUntil(exists: true, port, interval: interval)
-    }
-
-    static func waitUntil(exists: Bool, _ port: String, interval: Double) async -> Bool {
-        while !Task.isCancelled {
-            if Self.exists(port) == exists { return true }
-            try? await Task.sleep(nanoseconds: UInt64(max(0.05, interval) * 1_000_000_000))
-        }
-        return false
-    }
-
-    static func exists(_ port: String) -> Bool { access(port, F_OK) == 0 }
 }

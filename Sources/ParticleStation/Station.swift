@@ -22,12 +22,16 @@ public struct StationConfiguration: Sendable {
     public var reprovision: Bool
     /// The Wi-Fi password (never in the profile).
     public var wifiPassword: String?
-    /// How often a fixed port is checked for a device being swapped (unplugged and plugged in again).
+    /// How often every fixed port is checked for a device being swapped (unplugged and plugged in again) besides the
+    /// file system's notifications, which normally tell at once (``PortWatcher``).
     public var portPollInterval: Double
+    /// How long a ledger write waits for its database to come back before the station stops taking devices.
+    public var ledgerRetry: LedgerRetry
 
     public init(profile: StationProfile, station: String = StationConfiguration.hostName, operatorName: String? = nil,
                 lot: String? = nil, ports: [String] = [], concurrency: Int = 16, count: Int? = nil,
-                reprovision: Bool = false, wifiPassword: String? = nil, portPollInterval: Double = 0.5) {
+                reprovision: Bool = false, wifiPassword: String? = nil, portPollInterval: Double = 2,
+                ledgerRetry: LedgerRetry = LedgerRetry()) {
         self.profile = profile
         self.station = station
         self.operatorName = operatorName
@@ -38,6 +42,7 @@ public struct StationConfiguration: Sendable {
         self.reprovision = reprovision
         self.wifiPassword = wifiPassword
         self.portPollInterval = portPollInterval
+        self.ledgerRetry = ledgerRetry
     }
 
     public static var hostName: String { ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "station" }
@@ -79,10 +84,11 @@ public final class Station: Sendable {
         let configuration = self.configuration
         let (arrivals, continuation) = AsyncStream<SlotEvent>.makeStream()
         let source: Task<Void, Never>
+        let watcher = PortWatcher(fallback: configuration.portPollInterval)
         if configuration.ports.isEmpty {
             source = Task { await HotPlugSource(profile: configuration.profile, emit: events).feed(continuation) }
         } else {
-            source = Task { await FixedPortSource(ports: configuration.ports, emit: events).feed(continuation) }
+            source = Task { await FixedPortSource(ports: configuration.ports, watcher: watcher, emit: events).feed(continuation) }
         }
         // The loop runs in a task of its own, never cancelled: a stop request reaches it as an event, so that it
         // can interrupt the slots in flight and wait for their ends to be recorded.
@@ -103,9 +109,8 @@ public final class Station: Sendable {
                     board.finished(slot: slot, result: result, into: &summary)
                     if !configuration.ports.isEmpty, !board.isFull {
                         // A fixed port takes its next device when this one is swapped for another.
-                        let interval = configuration.portPollInterval
                         board.watchers.append(Task {
-                            if await FixedPortSource.waitForSwap(port, interval: interval) {
+                            if await watcher.waitForSwap(port) {
                                 continuation.yield(.arrived(slot: slot, port: port))
                             }
                         })

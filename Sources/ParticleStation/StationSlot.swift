@@ -40,12 +40,13 @@ struct StationSlot: Sendable {
     func run() async throws(LedgerUnavailable) -> SlotResult {
         emit("slot", .attached, detail: port)
         let attempt: Int64
+        // One start (its token) for every try: a retry after a lost commit finds the attempt already made. Until it
+        // is recorded the device is not touched.
+        let start = AttemptStart(station: context.configuration.station, slot: name,
+                                 operatorName: context.configuration.operatorName, lot: context.configuration.lot,
+                                 profile: profile.fingerprint, token: AttemptStart.newToken())
         do {
-            attempt = try await durably {
-                try await ledger.beginAttempt(AttemptStart(
-                    station: context.configuration.station, slot: name, operatorName: context.configuration.operatorName,
-                    lot: context.configuration.lot, profile: profile.fingerprint))
-            }
+            attempt = try await durably { try await ledger.beginAttempt(start) }
         } catch {
             throw LedgerUnavailable(error: error)
         }
@@ -78,13 +79,21 @@ struct StationSlot: Sendable {
                                     seconds: Date().timeIntervalSince(identifyStart))
         }
         let identifySeconds = Date().timeIntervalSince(identifyStart)
-        let previous = try await durably {
-            try await ledger.attach(attempt: attempt, deviceID: deviceID, identity: device)
-        }
         let detail = "\(deviceID)\(Self.describe(device))"
-        try await durably {
-            try await ledger.recordStep(attempt: attempt, StepRecord(step: "identify", outcome: "done",
-                                                                     seconds: identifySeconds, detail: detail, error: nil))
+        let previous: LedgerDevice?
+        do {
+            // The claim and the identify step: one transaction.
+            let identified = StepRecord(step: "identify", outcome: "done", seconds: identifySeconds, detail: detail,
+                                        error: nil)
+            previous = try await durably {
+                try await ledger.attach(attempt: attempt, deviceID: deviceID, identity: device, step: identified)
+            }
+        } catch let busy as LedgerError where busy.kind == .deviceBusy {
+            // Plugged into another station too, which claimed it first: left to that one (the ledger has ended this
+            // attempt as skipped with the reason).
+            emit("identify", .done, deviceID: deviceID.rawValue, seconds: identifySeconds, detail: detail)
+            emit("result", .skipped, deviceID: deviceID.rawValue, detail: busy.message)
+            return .skipped
         }
         emit("identify", .done, deviceID: deviceID.rawValue, seconds: identifySeconds, detail: detail)
 
@@ -159,10 +168,13 @@ struct StationSlot: Sendable {
                 return try await failed(attempt: attempt, step: "validate", deviceID: deviceID.rawValue, error: error, seconds: 0)
             }
         }
-        try await record(partial: summary, deviceID: deviceID.rawValue)
+        // What provisioning found: recorded before the acceptance checks (they take a while), else with the end of the
+        // attempt, in one write.
+        let deviceOutcome = Self.outcome(of: summary)
 
         // Acceptance.
         if !profile.acceptance.isEmpty {
+            try await durably { try await ledger.update(deviceID: deviceID.rawValue, deviceOutcome) }
             let start = Date()
             emit("acceptance", .started, deviceID: deviceID.rawValue)
             do {
@@ -180,7 +192,10 @@ struct StationSlot: Sendable {
             }
         }
 
-        try await durably { try await ledger.finish(attempt: attempt, status: .provisioned, failedStep: nil, error: nil) }
+        try await durably {
+            try await ledger.finish(attempt: attempt, status: .provisioned, failedStep: nil, error: nil,
+                                    outcome: profile.acceptance.isEmpty ? deviceOutcome : nil)
+        }
         emit("result", .provisioned, deviceID: deviceID.rawValue, seconds: summary.seconds,
              detail: [summary.name, summary.firmware.map { "\($0.firmware)\($0.verified ? " verified" : "")" }]
                 .compactMap { $0 }.joined(separator: ", "))
@@ -211,9 +226,13 @@ struct StationSlot: Sendable {
 
     /// What provisioning found or set, into the device's row.
     private func record(partial summary: ProvisioningSummary, deviceID: String) async throws {
-        let outcome = DeviceOutcome(name: summary.name, owner: summary.owner, product: summary.product,
-                                    firmware: summary.firmware?.firmware, firmwareVerified: summary.firmware?.verified)
+        let outcome = Self.outcome(of: summary)
         try await durably { try await ledger.update(deviceID: deviceID, outcome) }
+    }
+
+    static func outcome(of summary: ProvisioningSummary) -> DeviceOutcome {
+        DeviceOutcome(name: summary.name, owner: summary.owner, product: summary.product,
+                      firmware: summary.firmware?.firmware, firmwareVerified: summary.firmware?.verified)
     }
 
     private func runHook(_ command: String?, named hook: String, attempt: Int64, deviceID: String?, status: String) async {
@@ -283,8 +302,20 @@ struct StationSlot: Sendable {
 
     /// Runs a ledger write outside the slot's cancellation: a device unplugged or a station stopping still gets its
     /// last step and its end recorded (a cancelled task's database access would be refused).
+    /// A write whose database went away (PostgreSQL restarting, the network cut) is retried with back-off within the
+    /// station's ``LedgerRetry`` budget, each try and the recovery reported as `ledger-retry` events.
     func durably<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await Task { try await body() }.value
+        let retry = context.configuration.ledgerRetry
+        let slot = self
+        return try await Task {
+            try await retry.run(body, retrying: { tries, waited, error in
+                slot.emit("ledger-retry", .retrying, seconds: waited,
+                          detail: "try \(tries + 1) of this write; retrying for up to \(Int(retry.budget)) s",
+                          error: error.message)
+            }, recovered: { waited in
+                slot.emit("ledger-retry", .done, seconds: waited, detail: "the ledger is back; the write is recorded")
+            })
+        }.value
     }
 
     func emit(_ step: String, _ outcome: StationEvent.Outcome, deviceID: String? = nil, seconds: Double? = nil,

@@ -49,19 +49,23 @@ public enum RequestType {
     }
 }
 
-/// One control request: its type, its payload, and how long it may take in all.
+/// One control request: its type, its payload, how long it may take in all, and how often it is CHECKed.
 public struct ControlRequest: Sendable, Equatable {
     public var type: UInt16
     public var payload: [UInt8]
     /// Milliseconds from the request's start until it fails with `.timedOut` (particle-usb's default is 60 s).
     public var timeoutMilliseconds: Int64
+    /// The delays before successive CHECKs (ms); the last repeats, the count restarts after the payload is sent.
+    public var checkIntervals: [Int64]
 
     public static let defaultTimeoutMilliseconds: Int64 = 60_000
 
-    public init(type: UInt16, payload: [UInt8] = [], timeoutMilliseconds: Int64 = ControlRequest.defaultTimeoutMilliseconds) {
+    public init(type: UInt16, payload: [UInt8] = [], timeoutMilliseconds: Int64 = ControlRequest.defaultTimeoutMilliseconds,
+                checkIntervals: [Int64] = RequestExchange.checkIntervals) {
         self.type = type
         self.payload = payload
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.checkIntervals = checkIntervals.isEmpty ? RequestExchange.checkIntervals : checkIntervals.map { max(0, $0) }
     }
 }
 

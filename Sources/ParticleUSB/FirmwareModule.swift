@@ -24,49 +24,45 @@ public struct FirmwareModule: Sendable, Equatable {
                            "radio_stack", "asset"]
     static let oldTypes = ["invalid", "bootloader", "system_part", "user_part", "mono", "ncp", "radio_stack"]
     static let stores = ["main", "factory", "backup", "scratchpad"]
-    static let checks: [(UInt64, String)] = [(0x02, "integrity"), (0x04, "dependencies"), (0x08, "range"), (0x10, "platform")]
+    static let checks: [(UInt32, String)] = [(0x02, "integrity"), (0x04, "dependencies"), (0x08, "range"), (0x10, "platform")]
 
-    static func name(_ value: UInt64, in names: [String]) -> String {
-        value < UInt64(names.count) ? names[Int(value)] : "type \(value)"
+    static func name(_ value: Int, in names: [String]) -> String {
+        names.indices.contains(value) ? names[value] : "type \(value)"
     }
 
     /// The modules of a GetModuleInfoReply (new format when present, else the old one).
     public static func modules(from reply: [UInt8]) throws(USBError) -> [FirmwareModule] {
-        let fields = try ProtobufFields(decoding: reply)
-        let current = try fields.messages(2)
-        if !current.isEmpty {
-            var modules: [FirmwareModule] = []
-            for module in current {
-                let failed = module.uint(6) ^ module.uint(7)
-                modules.append(FirmwareModule(
-                    type: name(module.uint(1), in: newTypes), index: UInt32(truncatingIfNeeded: module.uint(2)),
-                    version: UInt32(truncatingIfNeeded: module.uint(3)), store: name(module.uint(4), in: stores),
-                    size: UInt32(truncatingIfNeeded: module.uint(11)),
-                    failedChecks: checks.filter { failed & $0.0 != 0 }.map(\.1),
-                    dependencies: try module.messages(9).map { dependency in
-                        Dependency(type: name(dependency.uint(1), in: newTypes),
-                                   index: UInt32(truncatingIfNeeded: dependency.uint(2)),
-                                   version: UInt32(truncatingIfNeeded: dependency.uint(3)))
-                    }))
-            }
-            return modules
+        let message = try Particle_Ctrl_GetModuleInfoReply(reply: reply, of: RequestType.moduleInfo)
+        if !message.modules.isEmpty {
+            return message.modules.map(FirmwareModule.init(current:))
         }
-        var modules: [FirmwareModule] = []
-        for module in try fields.messages(1) {
-            let validity = module.uint(5)
-            var failed: [String] = []
-            if validity & 0x01 != 0 { failed.append("integrity") }
-            if validity & 0x02 != 0 { failed.append("dependencies") }
-            modules.append(FirmwareModule(
-                type: name(module.uint(1), in: oldTypes), index: UInt32(truncatingIfNeeded: module.uint(2)),
-                version: UInt32(truncatingIfNeeded: module.uint(3)), store: nil,
-                size: UInt32(truncatingIfNeeded: module.uint(4)), failedChecks: failed,
-                dependencies: try module.messages(6).map { dependency in
-                    Dependency(type: name(dependency.uint(1), in: oldTypes),
-                               index: UInt32(truncatingIfNeeded: dependency.uint(2)),
-                               version: UInt32(truncatingIfNeeded: dependency.uint(3)))
-                }))
-        }
-        return modules
+        return message.modulesDeprecated.map(FirmwareModule.init(deprecated:))
+    }
+}
+
+extension FirmwareModule {
+    /// A `cloud.FirmwareModule` (Device OS 5.6.0+): a check failed when it was performed and did not pass.
+    init(current module: Particle_Cloud_FirmwareModule) {
+        let failed = module.checkedFlags ^ module.passedFlags
+        self.init(type: Self.name(module.type.rawValue, in: Self.newTypes), index: module.index, version: module.version,
+                  store: Self.name(module.store.rawValue, in: Self.stores), size: module.size,
+                  failedChecks: Self.checks.filter { failed & $0.0 != 0 }.map(\.1),
+                  dependencies: module.dependencies.map { dependency in
+                      Dependency(type: Self.name(dependency.type.rawValue, in: Self.newTypes), index: dependency.index,
+                                 version: dependency.version)
+                  })
+    }
+
+    /// A `ctrl.GetModuleInfoReply.Module` (before Device OS 5.6.0): validity bits 0x01 integrity, 0x02 dependencies.
+    init(deprecated module: Particle_Ctrl_GetModuleInfoReply.Module) {
+        var failed: [String] = []
+        if module.validity & 0x01 != 0 { failed.append("integrity") }
+        if module.validity & 0x02 != 0 { failed.append("dependencies") }
+        self.init(type: Self.name(module.type.rawValue, in: Self.oldTypes), index: module.index, version: module.version,
+                  store: nil, size: module.size, failedChecks: failed,
+                  dependencies: module.dependencies.map { dependency in
+                      Dependency(type: Self.name(dependency.type.rawValue, in: Self.oldTypes), index: dependency.index,
+                                 version: dependency.version)
+                  })
     }
 }

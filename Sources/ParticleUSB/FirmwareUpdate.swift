@@ -1,3 +1,5 @@
+import struct Foundation.Data
+
 /// Local firmware update over control requests (spec §3): START {size} → the device erases and answers its chunk
 /// size → DATA chunks in order → FINISH, after which the device validates the image, answers, and resets to apply
 /// it. Any failure after START cancels the update on the device (CANCEL), which keeps its old firmware.
@@ -6,6 +8,9 @@ public struct FirmwareUpdate: Sendable {
     public static let defaultChunkSize = 1024
     /// Erasing the OTA region can take seconds: START and FINISH get at least this long (ms).
     public static let slowRequestMilliseconds: Int64 = 60_000
+    /// A DATA request is a few milliseconds of flash writing: CHECKed soon and often at first, so that the device
+    /// is not left idle between chunks (the default schedule's first CHECK waits 50 ms), then as usual.
+    public static let dataCheckIntervals: [Int64] = [2, 2, 5, 5, 10, 20, 50, 100, 250, 500, 1000]
 
     public let image: [UInt8]
 
@@ -13,17 +18,24 @@ public struct FirmwareUpdate: Sendable {
         self.image = image
     }
 
-    /// START's payload: {1 size, 2 format BIN (0)}.
-    public var startPayload: [UInt8] { ProtobufFields.encode(uint: UInt64(image.count), field: 1) }
+    /// START's payload: {1 size, 2 format BIN (0, the default, so not sent)}.
+    public var startPayload: [UInt8] {
+        var request = Particle_Ctrl_StartFirmwareUpdateRequest()
+        request.size = UInt32(clamping: image.count)
+        request.format = .bin
+        return request.payload
+    }
 
     /// DATA's payload for one chunk: {1 data}.
     public static func dataPayload(_ chunk: ArraySlice<UInt8>) -> [UInt8] {
-        ProtobufFields.encodeVarint(UInt64(1 << 3 | 2)) + ProtobufFields.encodeVarint(UInt64(chunk.count)) + Array(chunk)
+        var request = Particle_Ctrl_FirmwareUpdateDataRequest()
+        request.data = Data(chunk)
+        return request.payload
     }
 
     /// The chunk size a START reply announces.
     public static func chunkSize(fromStartReply reply: [UInt8]) throws(USBError) -> Int {
-        let size = Int(clamping: try ProtobufFields(decoding: reply).uint(1))
+        let size = Int(try Particle_Ctrl_StartFirmwareUpdateReply(reply: reply, of: RequestType.startFirmwareUpdate).chunkSize)
         return size > 0 ? min(size, 65_000) : defaultChunkSize
     }
 
@@ -47,7 +59,8 @@ extension ParticleUSBClient {
             for range in update.chunks(of: chunkSize) {
                 _ = try await channel.send(ControlRequest(type: RequestType.firmwareUpdateData,
                                                           payload: FirmwareUpdate.dataPayload(update.image[range]),
-                                                          timeoutMilliseconds: timeoutMilliseconds))
+                                                          timeoutMilliseconds: timeoutMilliseconds,
+                                                          checkIntervals: FirmwareUpdate.dataCheckIntervals))
                 progress(range.upperBound, update.image.count)
             }
             _ = try await channel.send(ControlRequest(type: RequestType.finishFirmwareUpdate, timeoutMilliseconds: slow))

@@ -18,25 +18,41 @@ public struct NetworkInterface: Sendable, Equatable {
         self.hardwareAddress = hardwareAddress
     }
 
-    /// The entries of a GetInterfaceListReply: field 1, repeated {1 index, 2 name, 3 type}.
+    /// The entries of a GetInterfaceListReply (400).
     public static func list(from reply: [UInt8]) throws(USBError) -> [NetworkInterface] {
-        try ProtobufFields(decoding: reply).messages(1).map { entry in
-            NetworkInterface(index: UInt32(truncatingIfNeeded: entry.uint(1)), name: entry.string(2) ?? "",
-                             kind: Kind(rawValue: entry.uint(3)))
+        try Particle_Ctrl_GetInterfaceListReply(reply: reply, of: RequestType.interfaceList).interfaces.map { entry in
+            NetworkInterface(index: entry.index, name: entry.name, kind: Kind(entry.type))
         }
     }
 
-    /// A GetInterfaceReply: field 1 is the Interface {1 index, 2 name, 3 type, …, 8 hw_address}.
+    /// The interface of a GetInterfaceReply (401), with its hardware address.
     public static func detail(from reply: [UInt8]) throws(USBError) -> NetworkInterface {
-        guard let interface = try ProtobufFields(decoding: reply).messages(1).first else {
+        let message = try Particle_Ctrl_GetInterfaceReply(reply: reply, of: RequestType.interface)
+        guard message.hasInterface else {
             throw USBError(.protocolViolation("an interface reply without an interface"), requestType: RequestType.interface)
         }
-        return NetworkInterface(index: UInt32(truncatingIfNeeded: interface.uint(1)), name: interface.string(2) ?? "",
-                                kind: Kind(rawValue: interface.uint(3)), hardwareAddress: interface.bytes[8] ?? [])
+        let interface = message.interface
+        return NetworkInterface(index: interface.index, name: interface.name, kind: Kind(interface.type),
+                                hardwareAddress: Array(interface.hwAddress))
+    }
+
+    /// The payload of a GetInterfaceRequest (401).
+    static func detailRequest(index: UInt32) -> [UInt8] {
+        var request = Particle_Ctrl_GetInterfaceRequest()
+        request.index = index
+        return request.payload
     }
 
     /// "aa:bb:cc:dd:ee:ff" (nil without an address).
     public var macAddress: String? {
         hardwareAddress.isEmpty ? nil : hardwareAddress.map(hexByte).joined(separator: ":")
+    }
+}
+
+extension NetworkInterface.Kind {
+    /// nil for a type this side does not know.
+    init?(_ wire: Particle_Ctrl_InterfaceType) {
+        guard let raw = UInt64(exactly: wire.rawValue) else { return nil }
+        self.init(rawValue: raw)
     }
 }

@@ -11,16 +11,6 @@ public enum DeviceMode: String, Sendable, Codable, Equatable {
 /// The cloud connection state from CLOUD_GET_CONNECTION_STATUS (300).
 public enum CloudConnectionStatus: String, Sendable, Codable, Equatable {
     case disconnected, connecting, connected, disconnecting
-
-    init(wire: UInt64) throws(USBError) {
-        switch wire {
-        case 0: self = .disconnected
-        case 1: self = .connecting
-        case 2: self = .connected
-        case 3: self = .disconnecting
-        default: throw USBError(.protocolViolation("an unknown connection status \(wire)"))
-        }
-    }
 }
 
 /// What `identify` learns over USB.
@@ -67,7 +57,7 @@ public struct ParticleUSBClient: Sendable {
     public func deviceMode() async throws(USBError) -> DeviceMode {
         do {
             let reply = try await channel.send(request(RequestType.getDeviceMode))
-            return try ProtobufFields(decoding: reply).uint(1) == 1 ? .listening : .normal
+            return try DeviceMode(reply: reply)
         } catch where error.kind == .protected {
             return .protected
         }
@@ -83,16 +73,16 @@ public struct ParticleUSBClient: Sendable {
     public func enterSafeMode() async throws(USBError) { _ = try await channel.send(request(RequestType.safeMode)) }
 
     public func isClaimed() async throws(USBError) -> Bool {
-        try ProtobufFields(decoding: await channel.send(request(RequestType.isClaimed))).bool(1)
+        try DeviceMessages.isClaimed(reply: await channel.send(request(RequestType.isClaimed)))
     }
 
     /// Stores a claim code (at most 63 characters; the caller validates it).
     public func setClaimCode(_ code: String) async throws(USBError) {
-        _ = try await channel.send(request(RequestType.setClaimCode, ProtobufFields.encode(string: code, field: 1)))
+        _ = try await channel.send(request(RequestType.setClaimCode, DeviceMessages.setClaimCodeRequest(code)))
     }
 
     public func cloudStatus() async throws(USBError) -> CloudConnectionStatus {
-        try CloudConnectionStatus(wire: ProtobufFields(decoding: await channel.send(request(RequestType.cloudConnectionStatus))).uint(1))
+        try CloudConnectionStatus(reply: await channel.send(request(RequestType.cloudConnectionStatus)))
     }
 
     /// Networks the device can see (506). Scanning takes a few seconds.
@@ -121,7 +111,7 @@ public struct ParticleUSBClient: Sendable {
     }
 
     public func removeWiFi(ssid: String) async throws(USBError) {
-        _ = try await channel.send(request(RequestType.wifiRemoveKnownNetwork, ProtobufFields.encode(string: ssid, field: 1)))
+        _ = try await channel.send(request(RequestType.wifiRemoveKnownNetwork, DeviceMessages.removeKnownNetworkRequest(ssid: ssid)))
     }
 
     public func clearWiFi() async throws(USBError) {
@@ -140,7 +130,7 @@ public struct ParticleUSBClient: Sendable {
 
     /// One interface in detail (401), with its hardware address.
     public func interface(index: UInt32) async throws(USBError) -> NetworkInterface {
-        let payload = ProtobufFields.encode(uint: UInt64(index), field: 1)
+        let payload = NetworkInterface.detailRequest(index: index)
         return try NetworkInterface.detail(from: await channel.send(request(RequestType.interface, payload)))
     }
 
@@ -165,7 +155,7 @@ public struct ParticleUSBClient: Sendable {
         if let first = outcomes.first {
             switch first {
             case .success(let reply) where reply.result == .none:
-                identity.mode = try ProtobufFields(decoding: reply.data).uint(1) == 1 ? .listening : .normal
+                identity.mode = try DeviceMode(reply: reply.data)
             case .success(let reply) where reply.result == .protected:
                 identity.mode = .protected
             case .success:
@@ -175,9 +165,7 @@ public struct ParticleUSBClient: Sendable {
             }
         }
         if outcomes.count > 1, case .success(let reply) = outcomes[1], reply.result == .none {
-            let fields = try ProtobufFields(decoding: reply.data)
-            identity.iccid = fields.string(1).flatMap { $0.isEmpty ? nil : $0 }
-            identity.imei = fields.string(2).flatMap { $0.isEmpty ? nil : $0 }
+            (identity.iccid, identity.imei) = try DeviceMessages.cellularIDs(reply: reply.data)
         }
         return identity
     }

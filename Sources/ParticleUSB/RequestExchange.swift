@@ -3,7 +3,8 @@
 /// make and when, and is told what came back. BUSY and NO_MEMORY are retried with the same back-off until the
 /// request's deadline.
 public struct RequestExchange: Sendable {
-    /// The delays before successive CHECKs (ms); the last repeats. The count restarts after the payload is sent.
+    /// The delays before successive CHECKs (ms) of a request that does not choose its own (particle-usb's); the
+    /// last repeats. The count restarts after the payload is sent.
     public static let checkIntervals: [Int64] = [50, 50, 100, 100, 250, 250, 500, 500, 1000]
 
     /// What the driver should do next.
@@ -164,6 +165,7 @@ public struct RequestExchange: Sendable {
 
     private mutating func nextDelay() -> Int64 {
         defer { delays += 1 }
-        return Self.checkIntervals[min(delays, Self.checkIntervals.count - 1)]
+        let intervals = request.checkIntervals
+        return intervals[min(delays, intervals.count - 1)]
     }
 }

@@ -1,3 +1,5 @@
+import struct Foundation.Data
+
 /// Wi-Fi security as the control requests number it (`particle.ctrl.wifi.Security`).
 public enum USBWiFiSecurity: UInt64, Sendable, CaseIterable {
     case none = 0, wep = 1, wpaPSK = 2, wpa2PSK = 3, wpaWPA2PSK = 4, wpa3PSK = 5, wpa2WPA3PSK = 6
@@ -15,7 +17,22 @@ public enum USBWiFiSecurity: UInt64, Sendable, CaseIterable {
         }
     }
 
-    static func name(of wire: UInt64) -> String { USBWiFiSecurity(rawValue: wire)?.name ?? "unknown (\(wire))" }
+    /// The same value in the generated message's enum.
+    var wire: Particle_Ctrl_Wifi_Security {
+        switch self {
+        case .none: .noSecurity
+        case .wep: .wep
+        case .wpaPSK: .wpaPsk
+        case .wpa2PSK: .wpa2Psk
+        case .wpaWPA2PSK: .wpaWpa2Psk
+        case .wpa3PSK: .wpa3Psk
+        case .wpa2WPA3PSK: .wpa2Wpa3Psk
+        }
+    }
+
+    static func name(of wire: Int) -> String {
+        UInt64(exactly: wire).flatMap(USBWiFiSecurity.init(rawValue:))?.name ?? "unknown (\(wire))"
+    }
 }
 
 /// A Wi-Fi network as scan (506), known networks (502) or the current network (505) report it.
@@ -40,28 +57,30 @@ public struct USBWiFiNetwork: Sendable, Equatable {
         return bytes.map(hexByte).joined(separator: ":")
     }
 
-    /// ScanNetworksReply: field 1, repeated {1 ssid, 2 bssid, 3 security, 4 channel, 5 rssi}.
+    /// The networks of a ScanNetworksReply (506).
     public static func scanResults(from reply: [UInt8]) throws(USBError) -> [USBWiFiNetwork] {
-        try ProtobufFields(decoding: reply).messages(1).map { entry in
-            USBWiFiNetwork(ssid: entry.string(1) ?? "", security: USBWiFiSecurity.name(of: entry.uint(3)),
-                           bssid: bssid(entry.bytes[2]), channel: Int32(truncatingIfNeeded: entry.uint(4)),
-                           rssi: Int32(truncatingIfNeeded: entry.uint(5)))
+        try Particle_Ctrl_Wifi_ScanNetworksReply(reply: reply, of: RequestType.wifiScanNetworks).networks.map { entry in
+            USBWiFiNetwork(ssid: text(entry.ssid), security: USBWiFiSecurity.name(of: entry.security.rawValue),
+                           bssid: bssid(Array(entry.bssid)), channel: entry.channel, rssi: entry.rssi)
         }
     }
 
-    /// GetKnownNetworksReply: field 1, repeated {1 ssid, 2 security, 3 credentials_type}.
+    /// The networks of a GetKnownNetworksReply (502).
     public static func knownNetworks(from reply: [UInt8]) throws(USBError) -> [USBWiFiNetwork] {
-        try ProtobufFields(decoding: reply).messages(1).map { entry in
-            USBWiFiNetwork(ssid: entry.string(1) ?? "", security: USBWiFiSecurity.name(of: entry.uint(2)))
+        try Particle_Ctrl_Wifi_GetKnownNetworksReply(reply: reply, of: RequestType.wifiGetKnownNetworks).networks.map { entry in
+            USBWiFiNetwork(ssid: text(entry.ssid), security: USBWiFiSecurity.name(of: entry.security.rawValue))
         }
     }
 
-    /// GetCurrentNetworkReply: {1 ssid, 2 bssid, 3 channel, 4 rssi}.
+    /// The network of a GetCurrentNetworkReply (505).
     public static func current(from reply: [UInt8]) throws(USBError) -> USBWiFiNetwork {
-        let fields = try ProtobufFields(decoding: reply)
-        return USBWiFiNetwork(ssid: fields.string(1) ?? "", bssid: bssid(fields.bytes[2]),
-                              channel: Int32(truncatingIfNeeded: fields.uint(3)), rssi: Int32(truncatingIfNeeded: fields.uint(4)))
+        let network = try Particle_Ctrl_Wifi_GetCurrentNetworkReply(reply: reply, of: RequestType.wifiGetCurrentNetwork)
+        return USBWiFiNetwork(ssid: text(network.ssid), bssid: bssid(Array(network.bssid)), channel: network.channel,
+                              rssi: network.rssi)
     }
+
+    /// An SSID is octets, not necessarily UTF-8 (the replies declare it `bytes`): what is not UTF-8 shows as U+FFFD.
+    static func text(_ ssid: Data) -> String { String(decoding: ssid, as: UTF8.self) }
 }
 
 /// The payload of JoinNewNetworkRequest (500) and SetNetworkCredentialsRequest (507): {1 ssid, 3 security,
@@ -79,15 +98,16 @@ public struct USBWiFiCredentials: Sendable, Equatable {
         self.hidden = hidden
     }
 
+    /// The payload, the same for 500 and 507 (the two messages have the same fields).
     public var encoded: [UInt8] {
-        var bytes = ProtobufFields.encode(string: ssid, field: 1)
-        bytes += ProtobufFields.encode(uint: security.rawValue, field: 3)
+        var message = Particle_Ctrl_Wifi_JoinNewNetworkRequest()
+        message.ssid = ssid
+        message.security = security.wire
         if let password, !password.isEmpty {
-            let credentials = ProtobufFields.encode(uint: 1, field: 1) + ProtobufFields.encode(string: password, field: 2)
-            bytes += ProtobufFields.encodeVarint(UInt64(4 << 3 | 2)) + ProtobufFields.encodeVarint(UInt64(credentials.count))
-                + credentials
+            message.credentials.type = .password
+            message.credentials.password = password
         }
-        if hidden { bytes += ProtobufFields.encode(uint: 1, field: 6) }
-        return bytes
+        message.hidden = hidden
+        return message.payload
     }
 }

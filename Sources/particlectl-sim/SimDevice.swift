@@ -16,6 +16,8 @@ struct SimDevice: AsyncParsableCommand {
             particlectl at it with --port. Then one line per event (claim code set, Wi-Fi saved — never the password \
             —, left listening mode, DFU, hang-up). Runs until SIGINT/SIGTERM, or until the device resets into DFU \
             mode or hangs up. Faults: \(SimulatedFault.allCases.map(\.rawValue).joined(separator: ", ")).
+
+            A Device OS 6 device (--os-version 6.x) ignores the 28800-baud signal; started with --fault app-running             it runs its application until its USB side asks it into listening mode: --control PATH names a named             pipe (created when missing) where `listen` / `stop-listening` lines — written by             scripts/test/umockdev-usb.py's `control=PATH` on START_LISTENING / STOP_LISTENING — switch it.             --cloud URL makes it come online in a fake cloud (`particlectl sim cloud`) with its claim code once it             left listening mode with Wi-Fi credentials saved.
             """
     )
 
@@ -49,6 +51,12 @@ struct SimDevice: AsyncParsableCommand {
     @Flag(help: "Print machine-readable JSON lines.")
     var json = false
 
+    @Option(help: ArgumentHelp("A named pipe on which `listen` / `stop-listening` lines switch listening mode (its USB side).", valueName: "path"))
+    var control: String?
+
+    @Option(help: ArgumentHelp("A fake cloud to come online in once given a claim code and Wi-Fi credentials.", valueName: "url"))
+    var cloud: String?
+
     func validate() throws {
         guard SimulatedPlatform.named(platform) != nil else {
             throw ValidationError("unknown --platform \(platform); use one of \(SimulatedPlatform.all.map(\.name).joined(separator: ", "))")
@@ -67,11 +75,13 @@ struct SimDevice: AsyncParsableCommand {
         let configuration = SimulatedDeviceConfiguration(
             platform: SimulatedPlatform.named(platform) ?? .photon, deviceID: id, mac: mac, osVersion: osVersion,
             serialNumber: serialNumber, claimed: claimed, visibleNetworks: visible.compactMap(VisibleNetwork.init(argument:)),
-            faults: Set(fault.compactMap(SimulatedFault.init(rawValue:))), scanMilliseconds: scanMs)
+            faults: Set(fault.compactMap(SimulatedFault.init(rawValue:))), scanMilliseconds: scanMs, controlPipe: control)
         let signals = StopSignals()
         let device: SimulatedDevice
         do {
             device = try SimulatedDevice(configuration)
+        } catch let error as ControlPipeError {
+            throw UserError(.io, "\(error); give --control a path in a writable folder")
         } catch {
             throw UserError(.io, "cannot create a pseudo-terminal (\(error)) — is /dev/pts mounted?")
         }
@@ -79,8 +89,15 @@ struct SimDevice: AsyncParsableCommand {
         Self.emit(json
             ? JSONOutput.line(["port": device.portPath, "platform": configuration.platform.name, "id": configuration.deviceID])
             : "port: \(device.portPath)")
+        let link = cloud.map { FakeCloudLink(baseURL: $0) }
         let printer = Task {
-            for await event in device.events { Self.emit(Self.describe(event, json: json)) }
+            var online = OnlineReport(deviceID: configuration.deviceID, platformID: configuration.platform.id)
+            for await event in device.events {
+                Self.emit(Self.describe(event, json: json))
+                if let link, let report = online.after(event) {
+                    await report(link)
+                }
+            }
         }
         while device.isRunning && !signals.received {
             try? await Task.sleep(for: .milliseconds(20))
@@ -111,5 +128,39 @@ struct SimDevice: AsyncParsableCommand {
         if json { return JSONOutput.line(fields) }
         let name = fields.removeValue(forKey: "event") ?? ""
         return (["event: \(name)"] + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+    }
+}
+
+/// When a lone simulated device "comes online" in a fake cloud: once it left listening mode with Wi-Fi credentials
+/// saved (whatever they are), with the claim code it was given. Pure bookkeeping; the report is made by the caller.
+struct OnlineReport {
+    let deviceID: String
+    let platformID: Int
+    private var claimCode: String?
+    private var hasWiFi = false
+
+    init(deviceID: String, platformID: Int) {
+        self.deviceID = deviceID
+        self.platformID = platformID
+    }
+
+    /// The report to make after `event`, if it is time for one.
+    mutating func after(_ event: SimulatedDeviceEvent) -> (@Sendable (FakeCloudLink) async -> Void)? {
+        switch event {
+        case .claimCodeSet(let code): claimCode = code
+        case .wifiCredentialsSaved: hasWiFi = true
+        case .leftListeningMode where hasWiFi:
+            let (id, platform, code) = (deviceID, platformID, claimCode)
+            return { link in
+                try? await Task.sleep(for: .milliseconds(300)) // joining the network
+                do {
+                    try await link.reportOnline(deviceID: id, platformID: platform, claimCode: code)
+                } catch {
+                    FileHandle.standardError.write(Data("particlectl sim device: \(error)\n".utf8))
+                }
+            }
+        default: break
+        }
+        return nil
     }
 }

@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func loginStoresA0600ConfigAndWhoamiReadsIt() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let transcript = Transcript()
         try await login(sim, transcript)
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func expiredStoredTokenIsRefusedLocallyWithExit5() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         try FileManager.default.createDirectory(atPath: sim.home + "/config/particlectl", withIntermediateDirectories: true)
         try #"{"access_token":"0123456789abcdef0123456789abcdef01234567","access_token_expires_at":"2020-01-01T00:00:00.000Z"}"#
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func mfaLoginRetriesTheCodeUpToThreeTimes() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let second = try await sim.run(["login", "--username", "mfa@example.com", "--password-stdin"], stdin: "mfa-password\n000000\n123456\n")
         #expect(second.status == 0, "stderr: \(second.stderr)")
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func deviceVerbsPrintStableJSONAndMapErrorsToExitCodes() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let transcript = Transcript()
         try await login(sim, transcript)
@@ -161,7 +161,7 @@ import Testing
     }
 
     @Test func tokenCommandsPrintTokensOnlyWhereAskedAndLogoutForgets() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let transcript = Transcript()
         try await login(sim, transcript)
@@ -226,7 +226,7 @@ import Testing
     }
 
     @Test func apiUsersAreScopedAndAViolationIsExit5() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let transcript = Transcript()
         try await login(sim, transcript)
@@ -259,7 +259,7 @@ import Testing
     }
 
     @Test func usageAndConnectionErrors() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let plain = try await sim.run(["cloud", "devices", "--token", "0123456789abcdef0123456789abcdef01234567"])
         #expect(plain.status == 2)
@@ -283,7 +283,7 @@ import Testing
     }
 
     @Test func rateLimitBurstIsAbsorbedAndVerboseShowsNoSecrets() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let transcript = Transcript()
         try await login(sim, transcript)
@@ -305,7 +305,7 @@ import Testing
     }
 
     @Test func subscribeSeesADeviceComeOnlineWithItsClaimCode() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let transcript = Transcript()
         try await login(sim, transcript)

@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func aRejectedTokenIsExit5WithErrorAndExitCode() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let result = try await sim.run(["cloud", "devices", "--json"],
                                        environment: ["PARTICLE_AUTH": "0123456789abcdef0123456789abcdef01234567"])
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func anUnknownVariableOrFunctionIsExit3WithTheKnownKeys() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         try await login(sim)
         let variable = try await sim.run(["cloud", "get", Self.device, "nope", "--json"])
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func rateLimitedAfterTheRetriesIsExit1() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         try await login(sim)
         _ = try await sim.sim("POST", "/_sim/faults", json: #"{"rate_limits": 50, "retry_after": 0}"#)
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func aReplyThatIsNotTheAPIsJSONIsExit1() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         try await login(sim)
         _ = try await sim.sim("POST", "/_sim/faults", json: #"{"malformed_replies": 1}"#)
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func aBadArgumentFoundWhileRunningIsExit2AndFirmwareCommandsToo() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let bad = try await sim.run(["cloud", "ping", "not a device!", "--json"])
         #expect(bad.status == 2)
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func withoutJSONStdoutStaysEmpty() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let result = try await sim.run(["cloud", "devices"], environment: ["PARTICLE_AUTH": "0123456789abcdef0123456789abcdef01234567"])
         #expect(result.status == 5)

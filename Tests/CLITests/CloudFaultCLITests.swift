@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func malformedAPIURLIsAUsageErrorBeforeAnyRequest() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let ftp = try await sim.run(["cloud", "devices", "--api-url", "ftp://api.particle.io"])
         #expect(ftp.status == 2)
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func aRejectedTokenFromPARTICLE_AUTHSaysSo() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let result = try await sim.run(["cloud", "devices"], environment: ["PARTICLE_AUTH": "0123456789abcdef0123456789abcdef01234567"])
         #expect(result.status == 5)
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func anOversizedReplyIsExit1TooLarge() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         try await login(sim)
         _ = try await sim.sim("POST", "/_sim/faults", json: #"{"oversized_replies":1}"#)
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func hostileCloudTextIsEscapedForHumansAndExactInJSON() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         try await login(sim)
         await #expect(try sim.run(["cloud", "notes", "gongbot", Self.hostile]).status == 0)
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func subscribeRetriesOpeningWithinTimeout() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         try await login(sim)
         _ = try await sim.sim("POST", "/_sim/faults", json: #"{"stream_errors":1000}"#)
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func aMalformedMFACodeOnStdinIsRefusedWithoutSpendingATry() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let result = try await sim.run(["login", "--username", "mfa@example.com", "--password-stdin"], stdin: "mfa-password\n12345\n")
         #expect(result.status == 2)
@@ -99,7 +99,7 @@ import Testing
     /// `login` at a real terminal (a pty from `script`): a wrong password is asked again, a malformed MFA code is
     /// refused on the spot and asked again, and the password never shows.
     @Test func loginOnATerminalAsksAgainAfterAWrongPassword() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in sim.environment { environment[key] = value }
@@ -115,33 +115,24 @@ import Testing
         let collector = OutputCollector()
         try process.run()
         streamOnThread(output.fileHandleForReading.fileDescriptor, into: collector, as: .out)
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        defer { if process.exitSeen == nil { kill(process.processIdentifier, SIGKILL) } }
 
-        func waitFor(_ text: String, occurrences: Int = 1) -> Bool {
-            let deadline = Date().addingTimeInterval(15)
-            while Date() < deadline {
-                if collector.contents.0.components(separatedBy: text).count > occurrences { return true }
-                usleep(10_000)
-            }
-            return false
+        func waitFor(_ text: String, occurrences: Int = 1) async -> Bool {
+            await eventually(within: 15) { collector.contents.0.components(separatedBy: text).count > occurrences }
         }
-        #expect(waitFor("Password: "))
+        #expect(await waitFor("Password: "))
         input.fileHandleForWriting.write(Data("wrong-password\n".utf8))
-        #expect(waitFor("wrong username or password"))
-        #expect(waitFor("Password: ", occurrences: 2))
+        #expect(await waitFor("wrong username or password"))
+        #expect(await waitFor("Password: ", occurrences: 2))
         input.fileHandleForWriting.write(Data("mfa-password\n".utf8))
         // A code that is not 6 digits is refused on the spot and asked again: it is never sent.
-        #expect(waitFor("MFA code (attempt 1 of 3): "))
+        #expect(await waitFor("MFA code (attempt 1 of 3): "))
         input.fileHandleForWriting.write(Data("12ab\n".utf8))
-        #expect(waitFor("the MFA code must be 6 digits; type it again"))
-        #expect(waitFor("MFA code (attempt 1 of 3): ", occurrences: 2))
+        #expect(await waitFor("the MFA code must be 6 digits; type it again"))
+        #expect(await waitFor("MFA code (attempt 1 of 3): ", occurrences: 2))
         input.fileHandleForWriting.write(Data("123456\n".utf8))
-        #expect(waitFor("Logged in as mfa@example.com"))
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        #expect(!process.isRunning)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(collector.contents.0)")
+        #expect(await waitFor("Logged in as mfa@example.com"))
+        #expect(await process.finish(within: 10) == .exited(0), "\(collector.contents.0)")
         let shown = collector.contents.0
         #expect(!shown.contains("wrong-password") && !shown.contains("mfa-password"))
         let requests = try #require(try await sim.sim("GET", "/_sim/requests") as? [[String: Any]])

@@ -14,7 +14,7 @@ final class SimCloudProcess: @unchecked Sendable {
     let statePath: String
     private let output = OutputCollector()
 
-    init(extraArguments: [String] = []) throws {
+    init(extraArguments: [String] = []) async throws {
         home = FileManager.default.temporaryDirectory.appendingPathComponent("particlectl-cloud-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         statePath = home + "/state.json"
@@ -27,16 +27,11 @@ final class SimCloudProcess: @unchecked Sendable {
         // Read on a thread of our own, not with a FileHandle readability handler (a dispatch source that can crash
         // libdispatch when many tests run processes at once).
         streamOnThread(outPipe.fileHandleForReading.fileDescriptor, into: output, as: .out)
-        let deadline = Date().addingTimeInterval(20)
         var firstLine: String?
-        while Date() < deadline, process.isRunning {
-            let (out, _) = output.contents
-            if let newline = out.firstIndex(of: "\n") {
-                firstLine = String(out[..<newline])
-                break
-            }
-            usleep(5_000)
-        }
+        let output = output, process = process
+        await eventually(within: 30) { output.contents.0.contains("\n") || process.exitSeen != nil }
+        let (out, _) = output.contents
+        if let newline = out.firstIndex(of: "\n") { firstLine = String(out[..<newline]) }
         guard let firstLine, firstLine.hasPrefix("http://127.0.0.1:") else {
             kill(process.processIdentifier, SIGKILL)
             throw SimCloudError(message: "particlectl-sim cloud did not print its URL")
@@ -79,14 +74,9 @@ final class SimCloudProcess: @unchecked Sendable {
         return tokens.compactMap { $0["token"] as? String }
     }
 
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    /// Ends it (SIGTERM, then SIGKILL after 5 s); how it ended.
+    @discardableResult
+    func stop() -> ChildExit? { process.terminate(grace: 5) }
 
     deinit { stop() }
 }
@@ -129,11 +119,10 @@ func jsonArray(_ text: String) throws -> [[String: Any]] {
 }
 
 @Suite struct CloudSimSupportTests {
-    @Test func simCloudPrintsItsURLFirstAndWritesStateOnSIGTERM() throws {
-        let sim = try SimCloudProcess()
+    @Test func simCloudPrintsItsURLFirstAndWritesStateOnSIGTERM() async throws {
+        let sim = try await SimCloudProcess()
         #expect(sim.url.hasPrefix("http://127.0.0.1:"))
-        sim.stop()
-        #expect(sim.process.terminationStatus == 0)
+        #expect(sim.stop() == .exited(0))
         let state = try jsonObject(String(decoding: try Data(contentsOf: URL(fileURLWithPath: sim.statePath)), as: UTF8.self))
         #expect((state["devices"] as? [Any])?.count == 5)
         var info = stat()
@@ -150,7 +139,7 @@ func jsonArray(_ text: String) throws -> [[String: Any]] {
              "devices":[{"id":"aaaaaaaaaaaaaaaaaaaaaaaa","name":"lonely","platform_id":32,"owner":"solo@example.com",
                          "online":true,"functions":[],"variables":{"t":21.5}}]}
             """.write(toFile: seed, atomically: true, encoding: .utf8)
-        let sim = try SimCloudProcess(extraArguments: ["--seed", seed])
+        let sim = try await SimCloudProcess(extraArguments: ["--seed", seed])
         defer { sim.stop() }
         let login = try await sim.run(["login", "--username", "solo@example.com", "--password-stdin"], stdin: "pw\n")
         #expect(login.status == 0)
@@ -163,7 +152,7 @@ func jsonArray(_ text: String) throws -> [[String: Any]] {
     }
 
     @Test func portInUseIsExit6() async throws {
-        let sim = try SimCloudProcess()
+        let sim = try await SimCloudProcess()
         defer { sim.stop() }
         let address = String(sim.url.dropFirst("http://".count))
         let second = try await ToolRunner.run(ToolRunner.particlectlSim, ["cloud", "--listen", address], timeout: 20)

@@ -12,7 +12,7 @@ struct FastPathTests {
     static let noFastPath = ["PARTICLECTL_NO_FAST_PATH": "1"]
 
     /// Runs `arguments` both ways; returns the fast path's result after checking the full parser gave the same.
-    func bothWays(_ arguments: [String], timeout: Double = 20) async throws -> ToolResult {
+    func bothWays(_ arguments: [String], timeout: Double = 60) async throws -> ToolResult {
         let fast = try await ToolRunner.particlectl(arguments, timeout: timeout)
         let full = try await ToolRunner.particlectl(arguments, environment: Self.noFastPath, timeout: timeout)
         #expect(fast.stdout == full.stdout, "stdout differs for \(arguments)")
@@ -23,7 +23,7 @@ struct FastPathTests {
     }
 
     @Test func identifyMacAndVersionPrintTheSameBytesBothWays() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon", "--id", "E00FCE68A1B2C3D4E5F60718",
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon", "--id", "E00FCE68A1B2C3D4E5F60718",
                                               "--mac", "E8:31:CD:00:11:22", "--os-version", "5.8.2"])
         defer { sim.stop() }
         let port = sim.port
@@ -45,7 +45,7 @@ struct FastPathTests {
     }
 
     @Test func aCellularIdentityAndTheVerboseTranscriptAreTheSameBothWays() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "electron"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "electron"])
         defer { sim.stop() }
         let human = try await bothWays(["serial", "identify", "--verbose", "--port", sim.port])
         #expect(human.stdout == "Device ID: 0123456789abcdef01234567\nIMEI: 352753090000000\nICCID: 89014103000000000000\n")
@@ -61,7 +61,7 @@ struct FastPathTests {
         #expect(missing.stderr.hasPrefix("particlectl: "))
         #expect(missing.stderr.split(separator: "\n").count == 1)
 
-        let sim = try SimulatedDeviceProcess(["--fault", "silent"])
+        let sim = try await SimulatedDeviceProcess(["--fault", "silent"])
         defer { sim.stop() }
         let silent = try await bothWays(["serial", "identify", "--port", sim.port, "--timeout", "0.3"])
         #expect(silent.status == 4)

@@ -223,16 +223,12 @@ struct ProvisionTests {
         try process.run()
         input.fileHandleForWriting.write(Data("not the password\n".utf8))
         try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(30)
-        while !collected.contents.1.contains("✓ connect"), process.isRunning, Date() < deadline { usleep(20_000) }
+        await eventually(within: 30) { collected.contents.1.contains("✓ connect") || process.exitSeen != nil }
         kill(process.processIdentifier, SIGTERM)
-        let stop = Date().addingTimeInterval(15)
-        while process.isRunning, Date() < stop { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        let ended = await process.finish(within: 15)
         collected.append(errors.fileHandleForReading.readDataToEndOfFile(), to: .err)
         let stderr = collected.contents.1
-        #expect(process.terminationStatus == 143, "stderr: \(stderr)")
+        #expect(ended == .exited(143), "stderr: \(stderr)")
         #expect(stderr.contains("""
             done: validate, identify, check-cloud, claim-code, configure, connect; failed at wait-online (interrupted); \
             not started: verify-owner

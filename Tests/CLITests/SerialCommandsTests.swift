@@ -13,7 +13,7 @@ struct SerialCommandsTests {
     }
 
     @Test func identifyPrintsTheDeviceID() async throws {
-        let sim = try SimulatedDeviceProcess(["--id", "E00FCE68A1B2C3D4E5F60718"])
+        let sim = try await SimulatedDeviceProcess(["--id", "E00FCE68A1B2C3D4E5F60718"])
         defer { sim.stop() }
         let human = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port])
         #expect(human.status == 0)
@@ -26,7 +26,7 @@ struct SerialCommandsTests {
     }
 
     @Test func identifyOnACellularDeviceAddsIMEIAndICCID() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "electron"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "electron"])
         defer { sim.stop() }
         let machine = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
         #expect(machine.status == 0)
@@ -36,7 +36,7 @@ struct SerialCommandsTests {
     }
 
     @Test func macVersionAndClaimed() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon", "--mac", "E8:31:CD:00:11:22", "--os-version", "5.8.2", "--claimed"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon", "--mac", "E8:31:CD:00:11:22", "--os-version", "5.8.2", "--claimed"])
         defer { sim.stop() }
         let mac = try await ToolRunner.particlectl(["serial", "mac", "--port", sim.port, "--json"])
         #expect(mac.stdout == #"{"mac":"e8:31:cd:00:11:22"}"# + "\n")
@@ -49,7 +49,7 @@ struct SerialCommandsTests {
     }
 
     @Test func inspectSpellsOutTheModules() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "p2", "--os-version", "5.9.0"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "p2", "--os-version", "5.9.0"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "inspect", "--port", sim.port, "--json"])
         #expect(result.status == 0)
@@ -65,16 +65,16 @@ struct SerialCommandsTests {
     }
 
     @Test func claimWritesTheCodeAndTheDeviceConfirmsIt() async throws {
-        let sim = try SimulatedDeviceProcess()
+        let sim = try await SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", Self.code, "--json"])
         #expect(result.status == 0)
         #expect(result.stdout == #"{"claim_code_set":true,"port":"\#(sim.port)"}"# + "\n")
-        #expect(sim.waitForEvent(containing: "claim-code-set claim_code=\(Self.code)"))
+        #expect(await sim.waitForEvent(containing: "claim-code-set claim_code=\(Self.code)"))
     }
 
     @Test func aClaimCodeOfTheWrongLengthIsRefusedBeforeAnythingIsSent() async throws {
-        let sim = try SimulatedDeviceProcess()
+        let sim = try await SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", "tooshort"])
         #expect(result.status == 2)
@@ -83,7 +83,7 @@ struct SerialCommandsTests {
     }
 
     @Test func wifiWithAPasswordOnStdinOnAnUnseenNetwork() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "photon"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "photon"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin", "--verbose", "--json"],
@@ -94,13 +94,13 @@ struct SerialCommandsTests {
         #expect(result.stderr.contains("Password: "))
         #expect(!result.stdout.contains(Self.password) && !result.stderr.contains(Self.password))
         #expect(!result.stderr.contains("correct-horse"))
-        #expect(sim.waitForEvent(containing: "wifi-saved password_length=\(Self.password.utf8.count) security=wpa2 ssid=Bench"))
-        #expect(sim.waitForEvent(containing: "left-listening-mode"))
+        #expect(await sim.waitForEvent(containing: "wifi-saved password_length=\(Self.password.utf8.count) security=wpa2 ssid=Bench"))
+        #expect(await sim.waitForEvent(containing: "left-listening-mode"))
         #expect(!sim.output.contents.0.contains(Self.password))
     }
 
     @Test func wifiOnAVisibleNetworkAnswersOnlyWhatIsAsked() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon", "--ssid-visible", "Bench:wpa2:aes"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon", "--ssid-visible", "Bench:wpa2:aes"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--password-stdin", "--verbose"], stdin: Self.password)
@@ -111,7 +111,7 @@ struct SerialCommandsTests {
     }
 
     @Test func wifiWithoutSecurityForAnUnseenNetworkSaysWhatIsMissing() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--password-stdin"], stdin: Self.password)
@@ -120,7 +120,7 @@ struct SerialCommandsTests {
     }
 
     @Test func wifiSaveFailureIsARemoteError() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "photon", "--fault", "save-failure"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "photon", "--fault", "save-failure"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin"], stdin: Self.password)
@@ -130,7 +130,7 @@ struct SerialCommandsTests {
     }
 
     @Test func wifiOnACellularDeviceIsExplained() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "boron"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "boron"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin", "--timeout", "0.5"],
@@ -146,18 +146,18 @@ struct SerialCommandsTests {
     }
 
     @Test func listenWakesADeviceRunningItsApplication() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon", "--os-version", "5.9.0", "--fault", "app-running"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon", "--os-version", "5.9.0", "--fault", "app-running"])
         defer { sim.stop() }
         let before = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.5"])
         #expect(before.status == 4)
         let result = try await ToolRunner.particlectl(["serial", "listen", "--port", sim.port, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == #"{"id":"0123456789abcdef01234567","listening":true,"port":"\#(sim.port)"}"# + "\n")
-        #expect(sim.waitForEvent(containing: "event: listening"))
+        #expect(await sim.waitForEvent(containing: "event: listening"))
     }
 
     @Test func listenOnDeviceOS6TellsTheUserToHoldSetup() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "p2", "--os-version", "6.2.0", "--fault", "app-running"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "p2", "--os-version", "6.2.0", "--fault", "app-running"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "listen", "--port", sim.port, "--timeout", "1"])
         #expect(result.status == 4)
@@ -165,37 +165,37 @@ struct SerialCommandsTests {
     }
 
     @Test func dfuResetsTheDevice() async throws {
-        let sim = try SimulatedDeviceProcess()
+        let sim = try await SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "dfu", "--port", sim.port, "--no-wait", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == #"{"confirmed":false,"port":"\#(sim.port)","serial_number":null}"# + "\n")
-        #expect(sim.waitForEvent(containing: "event: dfu"))
-        #expect(sim.waitForExit())
+        #expect(await sim.waitForEvent(containing: "event: dfu"))
+        #expect(await sim.waitForExit())
     }
 
     @Test func dfuSaysSoWhenTheDeviceDoesNotComeBackInDFUMode() async throws {
         // A pty has no USB side: the hot-plug monitor never sees a DFU device, so the confirmation must fail clearly.
-        let sim = try SimulatedDeviceProcess()
+        let sim = try await SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "dfu", "--port", sim.port, "--timeout", "1"])
         #expect(result.status == 4)
         #expect(result.stderr == "particlectl: the device on \(sim.port) did not re-appear in DFU mode within 1s — hold MODE and tap RESET, release MODE when the LED blinks yellow\n")
-        #expect(sim.waitForEvent(containing: "event: dfu"))
+        #expect(await sim.waitForEvent(containing: "event: dfu"))
     }
 
     @Test func exitLeavesListeningMode() async throws {
-        let sim = try SimulatedDeviceProcess()
+        let sim = try await SimulatedDeviceProcess()
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "exit", "--port", sim.port])
         #expect(result.status == 0)
-        #expect(sim.waitForEvent(containing: "left-listening-mode"))
+        #expect(await sim.waitForEvent(containing: "left-listening-mode"))
         let after = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.5"])
         #expect(after.status == 4)
     }
 
     @Test func monitorCopiesTheApplicationsOutput() async throws {
-        let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
+        let sim = try await SimulatedDeviceProcess(["--fault", "app-running"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "monitor", "--port", sim.port, "--timeout", "1.2"])
         #expect(result.status == 0)
@@ -207,7 +207,7 @@ struct SerialCommandsTests {
     }
 
     @Test func monitorWritesToAFile() async throws {
-        let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
+        let sim = try await SimulatedDeviceProcess(["--fault", "app-running"])
         defer { sim.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: file) }
@@ -219,7 +219,7 @@ struct SerialCommandsTests {
 
     /// Starts `particlectl monitor …` in the background and waits until it has copied some application output,
     /// i.e. until it certainly holds the port.
-    func startMonitor(_ arguments: [String]) throws -> (Process, OutputCollector) {
+    func startMonitor(_ arguments: [String]) async throws -> (Process, OutputCollector) {
         let monitor = Process()
         monitor.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
         monitor.arguments = ["serial", "monitor"] + arguments
@@ -230,49 +230,35 @@ struct SerialCommandsTests {
         collected.collect(out.fileHandleForReading, to: .out)
         collected.collect(err.fileHandleForReading, to: .err)
         try monitor.run()
-        let deadline = Date().addingTimeInterval(15)
-        while !collected.contents.0.contains("app: loop"), monitor.isRunning, Date() < deadline { usleep(20_000) }
+        await eventually(within: 15) { collected.contents.0.contains("app: loop") || monitor.exitSeen != nil }
         return (monitor, collected)
     }
 
-    /// Waits (bounded) for a background process to end; kills it if it does not.
-    func finish(_ process: Process, within seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        let ended = !process.isRunning
-        if !ended { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return ended
-    }
-
-    @Test func monitorWithFollowKeepsWaitingForTheDevice() throws {
-        let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
+    @Test func monitorWithFollowKeepsWaitingForTheDevice() async throws {
+        let sim = try await SimulatedDeviceProcess(["--fault", "app-running"])
         // Monitor a stable name (as udev gives real devices), so that the pty number freed when the simulator stops
         // (and reused by other tests' simulators) is never touched.
         let link = FileManager.default.temporaryDirectory.appendingPathComponent("ttyFollow-\(UUID().uuidString)").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: sim.port)
         defer { try? FileManager.default.removeItem(atPath: link) }
-        let (monitor, output) = try startMonitor(["--port", link, "--follow"])
+        let (monitor, output) = try await startMonitor(["--port", link, "--follow"])
         #expect(output.contents.0.contains("app: loop "))
         try FileManager.default.removeItem(atPath: link)
         sim.stop()
         // It keeps waiting for the device; an interrupt ends it cleanly.
-        let deadline = Date().addingTimeInterval(10)
-        while !output.contents.1.contains("Waiting"), Date() < deadline { usleep(20_000) }
-        #expect(monitor.isRunning)
+        await eventually(within: 10) { output.contents.1.contains("Waiting") }
+        #expect(monitor.exitSeen == nil)
         kill(monitor.processIdentifier, SIGINT)
-        #expect(finish(monitor, within: 5))
-        #expect(monitor.terminationStatus == 0)
+        #expect(await monitor.finish(within: 5) == .exited(0))
         #expect(output.contents.1 == "Serial connection closed. Waiting for \(link) to come back…\n")
     }
 
-    @Test func monitorReportsTheDeviceGoingAway() throws {
-        let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
-        let (monitor, output) = try startMonitor(["--port", sim.port])
+    @Test func monitorReportsTheDeviceGoingAway() async throws {
+        let sim = try await SimulatedDeviceProcess(["--fault", "app-running"])
+        let (monitor, output) = try await startMonitor(["--port", sim.port])
         #expect(output.contents.0.contains("app: loop "))
         sim.stop()
-        #expect(finish(monitor, within: 5))
-        #expect(monitor.terminationStatus == 0)
+        #expect(await monitor.finish(within: 5) == .exited(0))
         #expect(output.contents.1 == "Serial connection closed.\n")
     }
 }

@@ -9,7 +9,7 @@ final class SimulatedDeviceProcess: @unchecked Sendable {
     let output = OutputCollector()
     let port: String
 
-    init(_ arguments: [String] = [], timeout: Double = 10) throws {
+    init(_ arguments: [String] = [], timeout: Double = 10) async throws {
         process.executableURL = URL(fileURLWithPath: ToolRunner.particlectlSim)
         process.arguments = ["device"] + arguments
         let outPipe = Pipe(), errPipe = Pipe()
@@ -26,11 +26,11 @@ final class SimulatedDeviceProcess: @unchecked Sendable {
                 port = first.hasPrefix("port: ") ? String(first.dropFirst(6)) : String(first)
                 break
             }
-            if !process.isRunning || Date() > deadline {
+            if process.exitSeen != nil || Date() > deadline {
                 kill(process.processIdentifier, SIGKILL)
                 throw SimulatorStartFailure(stderr: err)
             }
-            usleep(5_000)
+            try? await Task.sleep(nanoseconds: 5_000_000)
         }
     }
 
@@ -38,32 +38,23 @@ final class SimulatedDeviceProcess: @unchecked Sendable {
     var events: [String] { Array(output.contents.0.split(separator: "\n").dropFirst().map(String.init)) }
 
     /// Waits (bounded) until the simulator has printed an event line containing `text`.
-    func waitForEvent(containing text: String, timeout: Double = 5) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if events.contains(where: { $0.contains(text) }) { return true }
-            usleep(10_000)
-        }
-        return false
+    func waitForEvent(containing text: String, timeout: Double = 5) async -> Bool {
+        await eventually(within: timeout) { events.contains(where: { $0.contains(text) }) }
     }
 
     /// Waits (bounded) for the simulator to exit by itself.
-    func waitForExit(timeout: Double = 5) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        return !process.isRunning
+    func waitForExit(timeout: Double = 5) async -> Bool {
+        await eventually(within: timeout) { process.exitSeen != nil }
     }
 
-    /// Ends the simulator (SIGTERM, then SIGKILL after 3 s) and returns its exit status.
+    /// Ends the simulator (SIGTERM, then SIGKILL after 3 s) and returns its exit status. Blocking, for `defer`: the
+    /// simulator ends within milliseconds of SIGTERM.
     @discardableResult
     func stop() -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        if !waitForExit(timeout: 3) { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        process.terminate()?.status ?? -1
     }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    deinit { if process.exitSeen == nil { kill(process.processIdentifier, SIGKILL) } }
 }
 
 struct SimulatorStartFailure: Error, CustomStringConvertible {
@@ -73,15 +64,15 @@ struct SimulatorStartFailure: Error, CustomStringConvertible {
 
 @Suite("particlectl sim device")
 struct SerialDeviceSimTests {
-    @Test func printsItsPortFirstAndStopsCleanlyOnSIGTERM() throws {
-        let sim = try SimulatedDeviceProcess()
+    @Test func printsItsPortFirstAndStopsCleanlyOnSIGTERM() async throws {
+        let sim = try await SimulatedDeviceProcess()
         #expect(sim.port.hasPrefix("/dev/pts/"))
         #expect(FileManager.default.fileExists(atPath: sim.port))
         #expect(sim.stop() == 0)
     }
 
-    @Test func jsonFirstLineDescribesTheDevice() throws {
-        let sim = try SimulatedDeviceProcess(["--json", "--platform", "argon", "--id", "E00FCE681F2A3B4C5D6E7F80"])
+    @Test func jsonFirstLineDescribesTheDevice() async throws {
+        let sim = try await SimulatedDeviceProcess(["--json", "--platform", "argon", "--id", "E00FCE681F2A3B4C5D6E7F80"])
         defer { sim.stop() }
         let first = sim.output.contents.0.split(separator: "\n").first.map(String.init) ?? ""
         let object = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: String]

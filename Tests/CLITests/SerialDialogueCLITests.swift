@@ -7,22 +7,22 @@ import Testing
 @Suite("particlectl serial: unfinished dialogues")
 struct SerialDialogueCLITests {
     @Test func aValueTheDeviceAsksForAndNobodyGaveClosesTheDialogue() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "photon"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "photon"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--password-stdin"], stdin: "correct horse\n")
         #expect(result.status == 2)
         #expect(result.stderr == "particlectl: the device on \(sim.port) asks for the security type, but none was given — pass --security; the dialogue was closed without saving anything\n")
-        #expect(sim.waitForEvent(containing: "wifi-refused ssid=Bench"))
+        #expect(await sim.waitForEvent(containing: "wifi-refused ssid=Bench"))
         #expect(!sim.events.contains { $0.contains("wifi-saved") })
         // Back at the idle console: the next command works.
         let identify = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
         #expect(identify.status == 0, "\(identify.stderr)")
     }
 
-    @Test func sigtermInTheMiddleOfTheDialogueClosesItFirst() throws {
-        // The scan after SSID takes 1.5 s: the signal arrives while the client waits for the next prompt.
-        let sim = try SimulatedDeviceProcess(["--platform", "photon", "--scan-ms", "1500"])
+    @Test func sigtermInTheMiddleOfTheDialogueClosesItFirst() async throws {
+        // The scan after SSID takes 3 s: the signal arrives while the client waits for the next prompt.
+        let sim = try await SimulatedDeviceProcess(["--platform", "photon", "--scan-ms", "3000"])
         defer { sim.stop() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
@@ -36,32 +36,28 @@ struct SerialDialogueCLITests {
         output.collect(out.fileHandleForReading, to: .out)
         output.collect(err.fileHandleForReading, to: .err)
         try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        defer { if process.exitSeen == nil { kill(process.processIdentifier, SIGKILL) } }
         input.fileHandleForWriting.write(Data("correct horse\n".utf8))
         try? input.fileHandleForWriting.close()
-        let sent = Date().addingTimeInterval(10)
-        while !output.contents.1.contains(">> Bench\\n"), process.isRunning, Date() < sent { usleep(5_000) }
-        try #require(output.contents.1.contains(">> Bench\\n"), "\(output.contents.1)")
-        kill(process.processIdentifier, SIGTERM)
-        let end = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < end { usleep(10_000) }
-        #expect(!process.isRunning)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        // SIGTERM the moment the SSID is sent (from a thread of its own: a busy test run must not miss the window).
+        let pid = process.processIdentifier
+        let signalled = await react(within: 30, when: { output.contents.1.contains(">> Bench\\n") }) { kill(pid, SIGTERM) }
+        try #require(signalled, "\(output.contents.1)")
+        #expect(await process.finish(within: 10) == .exited(2))
         #expect(output.contents.1.hasSuffix("particlectl: interrupted during the dialogue with the device on \(sim.port); the dialogue was closed without saving anything\n"), "\(output.contents.1)")
         #expect(!output.contents.1.contains("correct horse"))
-        #expect(sim.waitForEvent(containing: "wifi-refused ssid=Bench"))
+        #expect(await sim.waitForEvent(containing: "wifi-refused ssid=Bench"))
         #expect(!sim.events.contains { $0.contains("wifi-saved") })
     }
 
     @Test func identifyNamesADeviceLeftAtAPromptAndCloseDialogueRecoversIt() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         // Somebody sent `w` and went away: the device waits at `SSID: `.
         let fd = open(sim.port, O_RDWR | O_NOCTTY)
         try #require(fd >= 0)
         _ = write(fd, "w", 1)
-        usleep(100_000)
+        try await Task.sleep(nanoseconds: 100_000_000)
         close(fd)
 
         let stuck = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.5"])
@@ -71,7 +67,7 @@ struct SerialDialogueCLITests {
         let closed = try await ToolRunner.particlectl(["serial", "close-dialogue", "--port", sim.port, "--json"])
         #expect(closed.status == 0, "\(closed.stderr)")
         #expect(closed.stdout == #"{"closed":true,"port":"\#(sim.port)"}"# + "\n")
-        #expect(sim.waitForEvent(containing: "wifi-refused ssid=particlectl-closed"))
+        #expect(await sim.waitForEvent(containing: "wifi-refused ssid=particlectl-closed"))
 
         let identify = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
         #expect(identify.status == 0, "\(identify.stderr)")
@@ -79,7 +75,7 @@ struct SerialDialogueCLITests {
     }
 
     @Test func aDeviceSlowToAnswerWTakesTheTimeoutOnceAndIsNotTypedInto() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon", "--fault", "slow-wifi"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon", "--fault", "slow-wifi"])
         defer { sim.stop() }
         let start = Date()
         let result = try await ToolRunner.particlectl(
@@ -92,6 +88,6 @@ struct SerialDialogueCLITests {
         // The late SSID prompt got nothing: closing it finds an empty line and ends with the placeholder network.
         let closed = try await ToolRunner.particlectl(["serial", "close-dialogue", "--port", sim.port])
         #expect(closed.status == 0, "\(closed.stderr)")
-        #expect(sim.waitForEvent(containing: "wifi-refused ssid=particlectl-closed"))
+        #expect(await sim.waitForEvent(containing: "wifi-refused ssid=particlectl-closed"))
     }
 }

@@ -7,7 +7,7 @@ import Testing
 struct SerialFaultTests {
     @Test(arguments: ["slow", "split", "stray-logs"])
     func recoverableFaultsStillSucceed(fault: String) async throws {
-        let sim = try SimulatedDeviceProcess(["--fault", fault])
+        let sim = try await SimulatedDeviceProcess(["--fault", fault])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -18,7 +18,7 @@ struct SerialFaultTests {
     }
 
     @Test func aSilentDeviceTimesOutWithAHint() async throws {
-        let sim = try SimulatedDeviceProcess(["--fault", "silent"])
+        let sim = try await SimulatedDeviceProcess(["--fault", "silent"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "1"])
         #expect(!result.timedOut)
@@ -28,7 +28,7 @@ struct SerialFaultTests {
 
     @Test(arguments: ["garbage", "app-running"])
     func outputThatIsNotTheConsoleIsNamedAsSuch(fault: String) async throws {
-        let sim = try SimulatedDeviceProcess(["--fault", fault])
+        let sim = try await SimulatedDeviceProcess(["--fault", fault])
         defer { sim.stop() }
         for command in ["identify", "mac", "version", "inspect", "claimed"] {
             let result = try await ToolRunner.particlectl(["serial", command, "--port", sim.port, "--timeout", "0.7"])
@@ -39,7 +39,7 @@ struct SerialFaultTests {
     }
 
     @Test func aHangUpMidReplyIsAnIOError() async throws {
-        let sim = try SimulatedDeviceProcess(["--fault", "hang-up"])
+        let sim = try await SimulatedDeviceProcess(["--fault", "hang-up"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port])
         #expect(result.status == 6)
@@ -47,14 +47,14 @@ struct SerialFaultTests {
     }
 
     @Test func aHangUpMidDialogueIsAnIOError() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon", "--fault", "hang-up"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon", "--fault", "hang-up"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin"],
             stdin: "correct-horse-battery")
         #expect(result.status == 6)
         #expect(result.stderr.contains("disappeared"))
-        #expect(sim.waitForEvent(containing: "hung-up"))
+        #expect(await sim.waitForEvent(containing: "hung-up"))
     }
 
     @Test func aPortThatDoesNotExistIsNotFound() async throws {
@@ -70,22 +70,21 @@ struct SerialFaultTests {
     }
 
     @Test func aPortInUseIsBusy() async throws {
-        let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
+        let sim = try await SimulatedDeviceProcess(["--fault", "app-running"])
         defer { sim.stop() }
         // A monitor holds the port (exclusively) while identify tries it. It holds it once it prints the
         // application's output.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: ToolRunner.particlectl)
         // Long enough to outlast a wait for a free process slot in a loaded run (it is killed at the end).
-        holder.arguments = ["serial", "monitor", "--port", sim.port, "--timeout", "300"]
+        holder.arguments = ["serial", "monitor", "--port", sim.port, "--timeout", "3600"]
         let pipe = Pipe()
         holder.standardOutput = pipe
         let seen = OutputCollector()
         seen.collect(pipe.fileHandleForReading, to: .out)
         try holder.run()
-        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
-        let deadline = Date().addingTimeInterval(15)
-        while !seen.contents.0.contains("app: loop"), Date() < deadline { usleep(20_000) }
+        defer { kill(holder.processIdentifier, SIGKILL); holder.terminate() }
+        await eventually(within: 15) { seen.contents.0.contains("app: loop") }
         try #require(seen.contents.0.contains("app: loop"))
         let result = try await ToolRunner.particlectl(["serial", "identify", "--port", sim.port, "--timeout", "0.3"])
         #expect(result.status == 6)

@@ -73,7 +73,7 @@ struct SerialInputTests {
 
     /// Issue 11 item 7: `CommandLine.arguments` would turn the bytes FF FE into two U+FFFD; they are refused instead.
     @Test func anSSIDThatIsNotUTF8IsRefusedNotRepaired() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let commands = [
             "printf 'correct horse\\n' | exec \"$0\" serial wifi --port \"$1\" --ssid \"$(printf 'Bench\\377\\376Net')\" --security wpa2 --password-stdin",
@@ -97,7 +97,7 @@ struct SerialInputTests {
         ("Ben\u{1b}[2Jch", "correct horse", "the SSID contains a control character (0x1B)"),
     ])
     func controlCharactersTheConsoleWouldActOnAreRefused(ssid: String, password: String, problem: String) async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", ssid, "--security", "wpa2", "--password-stdin"], stdin: password + "\n")
@@ -108,7 +108,7 @@ struct SerialInputTests {
 
     /// Issue 11 item 9: a claim code is made of the characters the cloud issues (base64), and nothing else.
     @Test func claimCodesAreCheckedForTheCloudsCharactersBeforeSending() async throws {
-        let sim = try SimulatedDeviceProcess()
+        let sim = try await SimulatedDeviceProcess()
         defer { sim.stop() }
         let good = "rCFr2KAJNgzJ2rR3Jm1ZoUd7G4Sr3ak7MRHdWrM274eYzInP1+psZ0fP2qNehlj"
         for bad in [String(good.dropLast()) + "_", String(good.dropLast()) + "!", String(good.dropLast()) + "\u{8}"] {
@@ -120,32 +120,32 @@ struct SerialInputTests {
         #expect(sim.events.isEmpty)
         let result = try await ToolRunner.particlectl(["serial", "claim", "--port", sim.port, "--code", good])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(sim.waitForEvent(containing: "claim-code-set claim_code=\(good)"))
+        #expect(await sim.waitForEvent(containing: "claim-code-set claim_code=\(good)"))
     }
 
     /// Issue 9 item 3: a WPA passphrase may begin and end with spaces; only the line ending is removed.
     @Test func aPassphraseWithSurroundingSpacesReachesTheDeviceExactly() async throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon"])
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let passphrase = "  spaced passphrase  "
         let result = try await ToolRunner.particlectl(
             ["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin"],
             stdin: passphrase + "\r\n")
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(sim.waitForEvent(containing: "wifi-saved password_length=21 security=wpa2 ssid=Bench"))
+        #expect(await sim.waitForEvent(containing: "wifi-saved password_length=21 security=wpa2 ssid=Bench"))
     }
 
     @Test func provisionSendsAPassphraseWithSpacesExactly() async throws {
-        let cloud = try SimCloudProcess()
+        let cloud = try await SimCloudProcess()
         defer { cloud.stop() }
         // An ID the fake cloud does not know yet (its seed has the default one claimed and online).
-        let device = try SimulatedDeviceProcess(["--platform", "argon", "--id", "0123456789abcdef0123abcd"])
+        let device = try await SimulatedDeviceProcess(["--platform", "argon", "--id", "0123456789abcdef0123abcd"])
         defer { device.stop() }
         let login = try await cloud.run(["login", "--username", "dev@example.com", "--password-stdin"], stdin: "dev-password\n")
         try #require(login.status == 0, "\(login.stderr)")
         // The device never comes online (no simulated world joins it to the cloud): only the Wi-Fi step matters.
         _ = try await cloud.run(["provision", "--port", device.port, "--ssid", "Bench", "--security", "wpa2", "--password-stdin",
                            "--online-timeout", "1"], stdin: "  spaced passphrase  \n", timeout: 40)
-        #expect(device.waitForEvent(containing: "wifi-saved password_length=21 security=wpa2 ssid=Bench"))
+        #expect(await device.waitForEvent(containing: "wifi-saved password_length=21 security=wpa2 ssid=Bench"))
     }
 }

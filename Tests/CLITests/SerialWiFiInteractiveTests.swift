@@ -26,7 +26,7 @@ final class TerminalSession {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.exitSeen == nil { kill(process.processIdentifier, SIGKILL) }
         close(master)
     }
 
@@ -41,38 +41,37 @@ final class TerminalSession {
     }
 
     /// Waits until stderr shows `question` for the `occurrence`-th time, then types `text` and Enter.
-    func answer(after question: String, occurrence: Int = 1, with text: String) throws {
-        let deadline = Date().addingTimeInterval(10)
+    func answer(after question: String, occurrence: Int = 1, with text: String) async throws {
         func count() -> Int { output.contents.1.components(separatedBy: question).count - 1 }
-        while count() < occurrence, process.isRunning, Date() < deadline {
+        await eventually(within: 10) {
             drainTerminal()
-            usleep(10_000)
+            return count() >= occurrence || process.exitSeen != nil
         }
         try #require(count() >= occurrence, "never asked \(question): \(output.contents.1)")
         _ = (text + "\n").withCString { write(master, $0, strlen($0)) }
     }
 
     /// Waits (bounded) for the end; returns the exit status.
-    func finish() -> Int32 {
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < deadline { drainTerminal(); usleep(10_000) }
+    func finish() async -> Int32 {
+        await eventually(within: 10) {
+            drainTerminal()
+            return process.exitSeen != nil
+        }
         drainTerminal()
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        return await process.finish(within: 0)?.status ?? -1
     }
 }
 
 @Suite("particlectl serial wifi, interactive")
 struct SerialWiFiInteractiveTests {
-    @Test func asksForWhatTheDeviceNeedsAndNeverEchoesThePassword() throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon"])
+    @Test func asksForWhatTheDeviceNeedsAndNeverEchoesThePassword() async throws {
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let session = try TerminalSession(["serial", "wifi", "--port", sim.port, "--json"])
-        try session.answer(after: "SSID: ", with: "Bench")
-        try session.answer(after: "Security (none, wep, wpa, wpa2, wpa3): ", with: "wpa2")
-        try session.answer(after: "Password: ", with: "typed-secret-42")
-        let status = session.finish()
+        try await session.answer(after: "SSID: ", with: "Bench")
+        try await session.answer(after: "Security (none, wep, wpa, wpa2, wpa3): ", with: "wpa2")
+        try await session.answer(after: "Password: ", with: "typed-secret-42")
+        let status = await session.finish()
         let (stdout, stderr) = session.output.contents
         #expect(status == 0, "\(stderr)")
         #expect(stdout == #"{"port":"\#(sim.port)","saved":true,"ssid":"Bench"}"# + "\n")
@@ -80,27 +79,27 @@ struct SerialWiFiInteractiveTests {
         #expect(session.terminal.contents.0.contains("Bench"))
         #expect(!session.terminal.contents.0.contains("typed-secret-42"))
         #expect(!stdout.contains("typed-secret-42") && !stderr.contains("typed-secret-42"))
-        #expect(sim.waitForEvent(containing: "wifi-saved password_length=15 security=wpa2 ssid=Bench"))
+        #expect(await sim.waitForEvent(containing: "wifi-saved password_length=15 security=wpa2 ssid=Bench"))
     }
 
     /// Issue 9 item 2: on a terminal a typo is asked again; the device never sees it.
-    @Test func aTypoIsAskedAgainInsteadOfFailing() throws {
-        let sim = try SimulatedDeviceProcess(["--platform", "argon"])
+    @Test func aTypoIsAskedAgainInsteadOfFailing() async throws {
+        let sim = try await SimulatedDeviceProcess(["--platform", "argon"])
         defer { sim.stop() }
         let session = try TerminalSession(["serial", "wifi", "--port", sim.port, "--ssid", "Bench", "--json"])
         let question = "Security (none, wep, wpa, wpa2, wpa3): "
-        try session.answer(after: question, with: "wpa9")
-        try session.answer(after: question, occurrence: 2, with: "WPA2")
+        try await session.answer(after: question, with: "wpa9")
+        try await session.answer(after: question, occurrence: 2, with: "WPA2")
         // (DEL or BS never get here from a terminal: its own line editing erases with them.)
-        try session.answer(after: "Password: ", with: "bad\u{2}password")
-        try session.answer(after: "Password: ", occurrence: 2, with: "short")
-        try session.answer(after: "Password: ", occurrence: 3, with: "typed-secret-42")
-        let status = session.finish()
+        try await session.answer(after: "Password: ", with: "bad\u{2}password")
+        try await session.answer(after: "Password: ", occurrence: 2, with: "short")
+        try await session.answer(after: "Password: ", occurrence: 3, with: "typed-secret-42")
+        let status = await session.finish()
         let stderr = session.output.contents.1
         #expect(status == 0, "\(stderr)")
         #expect(stderr.contains("particlectl: \"wpa9\" is not a security type; try again\n"))
         #expect(stderr.contains("particlectl: the password contains a control character (0x02), which the device's console would act on instead of storing — remove it; try again\n"))
         #expect(stderr.contains("particlectl: a WPA password must be 8 to 64 characters long; try again\n"))
-        #expect(sim.waitForEvent(containing: "wifi-saved password_length=15 security=wpa2 ssid=Bench"))
+        #expect(await sim.waitForEvent(containing: "wifi-saved password_length=15 security=wpa2 ssid=Bench"))
     }
 }

@@ -147,10 +147,7 @@ struct SimStationTests {
             ["serial", "wifi", "--port", device.port, "--ssid", "HomeNet", "--password-stdin"], stdin: "correct horse battery\n")
         #expect(wifi.status == 6, "\(wifi.stderr)")
         let announcement = "sim: serial \(device.device_id): plugged back in on "
-        let deadline = Date().addingTimeInterval(10)
-        while !station.tool.stderrText.contains(announcement), Date() < deadline {
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
+        await eventually(within: 30) { station.tool.stderrText.contains(announcement) }
         let line = try #require(station.tool.stderrText.split(separator: "\n").first { $0.hasPrefix(announcement) })
         #expect(line.hasSuffix(" (listening mode)"))
         let port = String(line.dropFirst(announcement.count).prefix { $0 != " " })

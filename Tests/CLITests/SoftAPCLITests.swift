@@ -11,7 +11,7 @@ final class SoftAPSimProcess {
     private(set) var deviceID = ""
     private(set) var firstLine = ""
 
-    init(_ extra: [String] = []) throws {
+    init(_ extra: [String] = []) async throws {
         process.executableURL = URL(fileURLWithPath: ToolRunner.particlectlSim)
         process.arguments = ["softap", "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--scan-ms", "20"] + extra
         let out = Pipe(), err = Pipe()
@@ -21,9 +21,10 @@ final class SoftAPSimProcess {
         collector.collect(out.fileHandleForReading, to: .out)
         collector.collect(err.fileHandleForReading, to: .err)
         try process.run()
-        // The first three lines say where it listens; wait for them, with a deadline.
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
+        // The first three lines say where it listens; wait for them, with a deadline (checked after a last look: a
+        // test resumed late in a loaded run must still see what arrived meanwhile).
+        let deadline = Date().addingTimeInterval(30)
+        while true {
             let lines = collector.contents.0.split(separator: "\n").map(String.init)
             if let first = lines.first, first.hasPrefix("{"),
                let object = try? JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: String] {
@@ -40,8 +41,8 @@ final class SoftAPSimProcess {
                 deviceID = lines[2].replacingOccurrences(of: "device ", with: "")
                 return
             }
-            if !process.isRunning { break }
-            usleep(10_000)
+            if process.exitSeen != nil || Date() > deadline { break }
+            try? await Task.sleep(nanoseconds: 10_000_000)
         }
         stop()
         throw SimulatorDidNotStart(output: collector.contents.0 + collector.contents.1)
@@ -54,18 +55,12 @@ final class SoftAPSimProcess {
     /// Stops it (SIGTERM, then SIGKILL after a deadline) and returns everything it printed.
     @discardableResult
     func stop() -> String {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning, Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
+        process.terminate(grace: 5)
         let (out, err) = collector.contents
         return out + err
     }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    deinit { if process.exitSeen == nil { kill(process.processIdentifier, SIGKILL) } }
 }
 
 @Suite("particlectl softap against the simulated device")
@@ -84,7 +79,7 @@ struct SoftAPCLITests {
 
     @Test("setup configures the simulator end to end", arguments: transports)
     func setup(transport: String) async throws {
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         let result = try await softap(sim, transport, ["setup", "--ssid", "HomeNet", "--password-stdin", "--claim-code", Self.claimCode],
                                 stdin: Self.password + "\n")
         let log = sim.stop()
@@ -101,7 +96,7 @@ struct SoftAPCLITests {
 
     @Test("setup --json prints one object with a stable shape", arguments: transports)
     func setupJSON(transport: String) async throws {
-        let sim = try SoftAPSimProcess(["--device-id", "320020001847333531323135"])
+        let sim = try await SoftAPSimProcess(["--device-id", "320020001847333531323135"])
         let result = try await softap(sim, transport, ["setup", "--ssid", "Café Libre", "--json"])
         sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
@@ -110,7 +105,7 @@ struct SoftAPCLITests {
 
     @Test("info --json", arguments: transports)
     func info(transport: String) async throws {
-        let sim = try SoftAPSimProcess(["--device-id", "ABCDEF001847333531323135", "--claimed"])
+        let sim = try await SoftAPSimProcess(["--device-id", "ABCDEF001847333531323135", "--claimed"])
         let result = try await softap(sim, transport, ["info", "--json"])
         sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
@@ -119,7 +114,7 @@ struct SoftAPCLITests {
 
     @Test("scan: table and JSON")
     func scan() async throws {
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         let table = try await softap(sim, "tcp", ["scan"])
         let json = try await softap(sim, "http", ["scan", "--json"])
         sim.stop()
@@ -133,7 +128,7 @@ struct SoftAPCLITests {
 
     @Test("public-key: size and fingerprint")
     func publicKey() async throws {
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         let result = try await softap(sim, "tcp", ["public-key", "--json"])
         sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
@@ -143,7 +138,7 @@ struct SoftAPCLITests {
 
     @Test("claim, configure and connect one by one", arguments: transports)
     func stepByStep(transport: String) async throws {
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         let claim = try await softap(sim, transport, ["claim", "--code", Self.claimCode, "--json"])
         let configure = try await softap(sim, transport, ["configure", "--ssid", "HomeNet", "--security", "wpa2_aes", "--channel", "6",
                                                     "--password-stdin", "--json"], stdin: Self.password)
@@ -157,7 +152,7 @@ struct SoftAPCLITests {
 
     @Test("--verbose shows the exchange on stderr but never the password")
     func verbose() async throws {
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         let result = try await softap(sim, "tcp", ["configure", "--ssid", "HomeNet", "--password-stdin", "--verbose"],
                                 stdin: Self.password + "\n")
         sim.stop()
@@ -183,7 +178,7 @@ struct SoftAPCLITests {
 
     @Test("faults and refusals: exit code and one clear line", arguments: failures)
     func failure(name: String, simArguments: [String], arguments: [String], status: Int32, message: String) async throws {
-        let sim = try SoftAPSimProcess(simArguments)
+        let sim = try await SoftAPSimProcess(simArguments)
         let stdin = name == "short password" ? "short\n" : Self.password + "\n"
         let result = try await softap(sim, "tcp", arguments, stdin: stdin, timeout: 20)
         sim.stop()
@@ -228,7 +223,7 @@ struct SoftAPCLITests {
 
     @Test("without --password-stdin the password is asked for on the terminal, without echo")
     func passwordPrompt() async throws {
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         let result = try await ToolRunner.run(
             "/usr/bin/python3",
             ["-c", Self.ptyHelper, ToolRunner.particlectl, "softap", "configure", "--address", sim.tcp, "--ssid", "HomeNet"],
@@ -249,7 +244,7 @@ struct SoftAPCLITests {
         let files = ["cert.pem": "-----BEGIN CERTIFICATE-----\nMIIB/+\n-----END CERTIFICATE-----\n",
                      "key.pem": "-----BEGIN PRIVATE KEY-----\nMIIE/+\n-----END PRIVATE KEY-----\n"]
         for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         // `serial wifi`'s names for the same fields work too: --username (--identity), --client-cert (--certificate).
         let peap = try await softap(sim, "tcp", ["configure", "--ssid", "CorpNet", "--eap", "peap", "--username", "alice",
                                            "--password-stdin", "--json"], stdin: "s3cret-corp\n")
@@ -271,7 +266,7 @@ struct SoftAPCLITests {
 
     @Test("a lost connect-ap reply still reports the command as sent")
     func lostConnectReply() async throws {
-        let sim = try SoftAPSimProcess(["--fault", "lose-reply@connect-ap"])
+        let sim = try await SoftAPSimProcess(["--fault", "lose-reply@connect-ap"])
         let result = try await softap(sim, "tcp", ["connect", "--json"])
         let log = sim.stop()
         #expect(result.status == 0, "\(result.stderr)")
@@ -282,7 +277,7 @@ struct SoftAPCLITests {
 
     @Test("the simulator prints its addresses as JSON and masks passwords in its JSON events")
     func simulatorJSON() async throws {
-        let sim = try SoftAPSimProcess(["--json"])
+        let sim = try await SoftAPSimProcess(["--json"])
         let first = sim.firstLine
         let result = try await softap(sim, "tcp", ["configure", "--ssid", "HomeNet", "--password-stdin"], stdin: Self.password)
         let log = sim.stop()

@@ -104,7 +104,7 @@ final class CannedSoftAPDevice: @unchecked Sendable {
     }
 
     @Test func anEmptyPasswordSendsNothingToALiveDevice() async throws {
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         let result = try await softap(["setup", "--ssid", "HomeNet", "--security", "wpa2_aes", "--password-stdin"],
                                 address: sim.tcp, stdin: "\n")
         let log = sim.stop()
@@ -113,7 +113,7 @@ final class CannedSoftAPDevice: @unchecked Sendable {
     }
 
     @Test func aPasswordTooShortForTheScannedNetworkWritesNothing() async throws {
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         // 6 bytes could be a WEP key, so only the scan (HomeNet is WPA2) shows it is wrong: before any write.
         let result = try await softap(["setup", "--ssid", "HomeNet", "--password-stdin", "--claim-code", "abcdef"],
                                 address: sim.tcp, stdin: "short1\n")

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Glibc
 import Testing
+import PostgresTestServer
 
 /// `station run --dashboard`: the live page in a real browser (headless Chromium driven by selenium) while the
 /// station provisions 8 simulated devices, one of them silent.
@@ -13,14 +14,12 @@ struct StationDashboardTests {
 
     /// The dashboard URL the station printed on stderr.
     static func dashboardURL(_ station: BackgroundTool, timeout: Double = 30) async throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let line = station.stderrText.split(separator: "\n").first(where: { $0.hasPrefix("particlectl: dashboard at ") }) {
-                return String(line.dropFirst("particlectl: dashboard at ".count))
-            }
-            guard station.process.isRunning else { break }
-            try? await Task.sleep(nanoseconds: 20_000_000)
+        func announced() -> String? {
+            station.stderrText.split(separator: "\n").first { $0.hasPrefix("particlectl: dashboard at ") }
+                .map { String($0.dropFirst("particlectl: dashboard at ".count)) }
         }
+        await eventually(within: timeout) { announced() != nil || station.process.exitSeen != nil }
+        if let url = announced() { return url }
         throw BackgroundToolError(message: "the station printed no dashboard URL; stderr: \(station.stderrText)")
     }
 
@@ -28,20 +27,23 @@ struct StationDashboardTests {
         let world = try await StationWorldFixture(devices: 8, faults: ["3=silent"])
         // Every API call slow until the page is open: the browser sees the slots at work, then their ends.
         try world.setFaults(#"{"latency_ms": 1500}"#)
-        let station = try BackgroundTool(ToolRunner.particlectl, world.stationArguments(
-            ["--identify-timeout", "1", "--operator", "ana", "--lot", "L7", "--dashboard", "127.0.0.1:0", "--json"]),
-            environment: world.environment)
-        defer { station.stop() }
-        let url = try await Self.dashboardURL(station)
-        #expect(url.hasPrefix("http://127.0.0.1:") && url.hasSuffix("/") && !url.contains("token"))
-
+        // The browser first (Chromium may take long to start on a loaded machine), on the port the station will use.
+        let port = try PostgresServer.freePort()
         let artifacts = ToolRunner.packageRoot.appendingPathComponent(".build/test-artifacts")
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let screenshot = artifacts.appendingPathComponent("station-dashboard.png").path
-        let page = try BackgroundTool("/usr/bin/python3", [Self.browser, url, "--tiles", "8", "--screenshot", screenshot,
-                                                          "--timeout", "90"])
+        let page = try BackgroundTool("/usr/bin/python3", [Self.browser, "http://127.0.0.1:\(port)/", "--tiles", "8",
+                                                          "--screenshot", screenshot, "--timeout", "90"])
         defer { page.stop() }
-        _ = try await page.line(timeout: 60) { $0 == "loaded" }
+        _ = try await page.line(timeout: 120) { $0 == "ready" }
+
+        let station = try BackgroundTool(ToolRunner.particlectl, world.stationArguments(
+            ["--identify-timeout", "4", "--operator", "ana", "--lot", "L7", "--dashboard", "127.0.0.1:\(port)", "--json"]),
+            environment: world.environment)
+        defer { station.stop() }
+        let url = try await Self.dashboardURL(station)
+        #expect(url == "http://127.0.0.1:\(port)/")
+        _ = try await page.line(timeout: 90) { $0 == "loaded" }
         try world.setFaults("{}")
         let status = await page.waitForExit(timeout: 100)
         #expect(status == 0, "browser stderr: \(page.stderrText)")
@@ -56,7 +58,7 @@ struct StationDashboardTests {
         let failed = try #require(tiles.first { $0["slot"] as? String == silentSlot })
         #expect(failed["state"] as? String == "failed")
         #expect(failed["step"] as? String == "at identify")
-        #expect((failed["reason"] as? String ?? "").contains("did not enter listening mode within 1s"), "\(failed)")
+        #expect((failed["reason"] as? String ?? "").contains("did not enter listening mode within 4s"), "\(failed)")
         let done = tiles.filter { $0["state"] as? String == "done" }
         #expect(done.count == 7)
         // They were seen at work before they were seen done: the page changed without a reload.

@@ -56,13 +56,13 @@ struct StationTests {
 
     @Test func aSilentDeviceFailsItsOwnSlotAndNoOther() async throws {
         let world = try await StationWorldFixture(devices: 3, faults: ["2=silent"])
-        let run = try await world.particlectl(world.stationArguments(["--count", "3", "--identify-timeout", "1", "--json"]))
+        let run = try await world.particlectl(world.stationArguments(["--count", "3", "--identify-timeout", "4", "--json"]))
         #expect(run.status == 1, "stderr: \(run.stderr)")
         let results = try StationEvents(run.stdout).results
         let silent = try #require(results[slot(world.ports[1])])
         #expect(silent["outcome"] as? String == "failed")
         #expect(silent["detail"] as? String == "at identify")
-        #expect((silent["error"] as? String ?? "").contains("did not enter listening mode within 1s"), "error: \(silent["error"] ?? "")")
+        #expect((silent["error"] as? String ?? "").contains("did not enter listening mode within 4s"), "error: \(silent["error"] ?? "")")
         #expect(results[slot(world.ports[0])]?["outcome"] as? String == "provisioned")
         #expect(results[slot(world.ports[2])]?["outcome"] as? String == "provisioned")
         // One line on stderr saying what happened and where to look.
@@ -176,7 +176,7 @@ struct StationTests {
         let world = try await StationWorldFixture(devices: 2, faults: ["2=silent"])
         let done = world.folder.appendingPathComponent("done").path
         let run = try await world.particlectl(world.stationArguments([
-            "--count", "2", "--identify-timeout", "1", "--json",
+            "--count", "2", "--identify-timeout", "4", "--json",
             "--on-done", "cat > '\(done)'-$PARTICLE_DEVICE_ID.json",
             "--on-failed", "echo 'light tower offline' >&2; exit 3",
         ]))

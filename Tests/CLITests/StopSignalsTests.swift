@@ -32,18 +32,8 @@ struct StopSignalsTests {
     }
 
     /// Waits (bounded) until `condition` holds or the process ended.
-    func wait(for process: Process, seconds: Double, until condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition(), process.isRunning, Date() < deadline { usleep(20_000) }
-    }
-
-    /// Waits (bounded) for the process to end; kills it if it does not.
-    func finish(_ process: Process, within seconds: Double) -> Bool {
-        wait(for: process, seconds: seconds) { false }
-        let ended = !process.isRunning
-        if !ended { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return ended
+    func wait(for process: Process, seconds: Double, until condition: () -> Bool) async {
+        await eventually(within: seconds) { condition() || process.exitSeen != nil }
     }
 
     /// A `Sig…` mask of /proc/PID/status (or of one of its threads).
@@ -71,29 +61,25 @@ struct StopSignalsTests {
         #expect(unblocked, "every thread still blocks SIGINT/SIGTERM")
     }
 
-    @Test func serialMonitorStartedWithTheSignalsBlockedEndsCleanlyOnSIGINT() throws {
-        let sim = try SimulatedDeviceProcess(["--fault", "app-running"])
+    @Test func serialMonitorStartedWithTheSignalsBlockedEndsCleanlyOnSIGINT() async throws {
+        let sim = try await SimulatedDeviceProcess(["--fault", "app-running"])
         defer { sim.stop() }
         let (monitor, output) = try startBlocked(ToolRunner.particlectl, ["serial", "monitor", "--port", sim.port])
-        wait(for: monitor, seconds: 15) { output.contents.0.contains("app: loop") }
-        #expect(monitor.isRunning)
+        await wait(for: monitor, seconds: 15) { output.contents.0.contains("app: loop") }
+        #expect(monitor.exitSeen == nil)
         try expectTaken(pid: monitor.processIdentifier)
         kill(monitor.processIdentifier, SIGINT)
-        #expect(finish(monitor, within: 5))
-        #expect(monitor.terminationReason == .exit)
-        #expect(monitor.terminationStatus == 0)
+        #expect(await monitor.finish(within: 5) == .exited(0))
         #expect(output.contents.1.isEmpty, "stderr: \(output.contents.1)")
     }
 
-    @Test func theSimulatedDeviceStartedWithTheSignalsBlockedEndsCleanlyOnSIGTERM() throws {
+    @Test func theSimulatedDeviceStartedWithTheSignalsBlockedEndsCleanlyOnSIGTERM() async throws {
         let (sim, output) = try startBlocked(ToolRunner.particlectlSim, ["device"])
-        wait(for: sim, seconds: 10) { output.contents.0.contains("\n") }
+        await wait(for: sim, seconds: 10) { output.contents.0.contains("\n") }
         #expect(output.contents.0.hasPrefix("port: /dev/pts/"))
         try expectTaken(pid: sim.processIdentifier)
         kill(sim.processIdentifier, SIGTERM)
-        #expect(finish(sim, within: 5))
-        #expect(sim.terminationReason == .exit)
-        #expect(sim.terminationStatus == 0)
+        #expect(await sim.finish(within: 5) == .exited(0))
     }
 
     /// `provision` waits in the library (`StopSignals.cancellingOnSignal`): SIGTERM cancels the run, which still
@@ -104,14 +90,13 @@ struct StopSignalsTests {
             ToolRunner.particlectl,
             ["provision", "--port", world.serialPort, "--ssid", "HomeNet", "--password-stdin", "--online-timeout", "60"],
             environment: world.environment, stdin: "not the password\n")
-        wait(for: process, seconds: 30) { output.contents.1.contains("✓ connect") }
-        #expect(process.isRunning, "stderr: \(output.contents.1)")
+        await wait(for: process, seconds: 30) { output.contents.1.contains("✓ connect") }
+        #expect(process.exitSeen == nil, "stderr: \(output.contents.1)")
         try expectTaken(pid: process.processIdentifier)
         kill(process.processIdentifier, SIGTERM)
-        #expect(finish(process, within: 15))
+        let ended = await process.finish(within: 15)
         let stderr = output.contents.1
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 143, "stderr: \(stderr)")
+        #expect(ended == .exited(143), "stderr: \(stderr)")
         #expect(stderr.contains("failed at wait-online (interrupted)"), "stderr: \(stderr)")
     }
 }

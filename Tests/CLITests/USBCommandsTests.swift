@@ -65,8 +65,11 @@ struct USBCommandsTests {
         ].joined(separator: ",") + "]\n")
         // 400 without payload, then 401 with {1: 4} (the Wi-Fi interface's index).
         #expect(run.wire.contains("1-1 c001000090014000 -"))
-        let detail = try #require(run.wire.firstIndex(of: "1-1 c001020091014000 -"))
-        #expect(run.wire[detail + 1] == "1-1 4003000002000200 0804")
+        // Both devices are asked at once: the other device's requests can come between this one's, so read its own.
+        let first = run.wire.filter { $0.hasPrefix("1-1 ") }
+        let detail = try #require(first.firstIndex(of: "1-1 c001020091014000 -"))
+        try #require(first.count > detail + 1)
+        #expect(first[detail + 1] == "1-1 4003000002000200 0804")
     }
 
     @Test func inspectListsTheModulesAndTheirValidity() async throws {
@@ -221,6 +224,7 @@ struct USBCommandsTests {
         let run = try await Self.run([], devices: ["platform=12,listening=1,claimed=1"],
                                      shell: "NET usb stop-listening && NET usb claimed --json && NET usb list")
         #expect(run.result.status == 0, "\(run.result.stderr)")
+        try #require(run.result.stdoutLines.count == 4, "\(run.result.stdout)")
         #expect(run.result.stdoutLines[0] == "The device left listening mode.")
         #expect(run.result.stdoutLines[1] == #"{"claimed":true,"device_id":"e00fce680123456789abcd00","platform":"argon","usb_path":"1-1"}"#)
         #expect(run.result.stdoutLines[3].contains(" normal "))
@@ -309,6 +313,7 @@ struct USBCommandsTests {
         let run = try await Self.run([], devices: ["platform=13", "platform=13", "platform=12"],
                                      shell: "NET usb reset --device 1-1 --json && NET usb safe-mode --device \(Self.secondID) && NET usb dfu --device 1-3 && sleep 3 && NET usb list --json")
         #expect(run.result.status == 0, "\(run.result.stderr)")
+        try #require(run.result.stdoutLines.count >= 4, "\(run.result.stdout)")
         #expect(run.result.stdoutLines[0] == #"{"device_id":"e00fce680123456789abcd00","platform":"boron","reset":true,"usb_path":"1-1"}"#)
         #expect(run.result.stdoutLines[1] == "The device restarts in safe mode in about a second.")
         #expect(run.result.stdoutLines[2] == "The device resets into DFU mode in about a second.")

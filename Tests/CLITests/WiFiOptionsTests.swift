@@ -57,7 +57,7 @@ struct WiFiOptionsTests {
                      "key.pem": "-----BEGIN PRIVATE KEY-----\nMIIE/+\n-----END PRIVATE KEY-----\n",
                      "ca.pem": "-----BEGIN CERTIFICATE-----\nMIIC/+\n-----END CERTIFICATE-----\n"]
         for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        let sim = try SoftAPSimProcess()
+        let sim = try await SoftAPSimProcess()
         let peap = try await ToolRunner.particlectl(
             ["softap", "configure", "--address", sim.address("tcp"), "--protocol", "tcp", "--ssid", "CorpNet",
              "--eap", "peap", "--identity", "bob", "--password-stdin", "--json"], stdin: "s3cret-corp\n")

@@ -33,7 +33,7 @@ import Testing
         let counts = try await CloudClient.with(configuration) { client in
             // The first caller meets the 429 and closes the gate; 15 more arrive while it is closed.
             let lead = Task { try await client.devices().list().count }
-            #expect(await eventually { !seen.all.isEmpty })
+            #expect(await eventually(30) { !seen.all.isEmpty })
             let others = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<15 { group.addTask { try await client.devices().list().count } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }

@@ -68,12 +68,13 @@ struct LedgerOpeningTests {
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         }
         #expect(mode == "wal")
-        #expect(migrations == ["v1-station-ledger"])
+        #expect(migrations == ["v1-station-ledger", "v2-multi-station", "v3-name-allocation"])
         let indexes = try await queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
-        #expect(indexes == ["attempts_device", "attempts_lot", "attempts_started_at", "attempts_station_status",
-                            "devices_status", "hooks_attempt", "names_device"])
+        #expect(indexes == ["attempts_device", "attempts_lot", "attempts_started_at", "attempts_station_started",
+                            "attempts_station_status", "attempts_token", "devices_station", "devices_status",
+                            "hooks_attempt", "names_device"])
     }
 
     @Test("reopening keeps the data and does not migrate again")
@@ -410,62 +411,5 @@ struct LedgerRecordingTests {
         let record = try await restarted.record(attempt: 1)
         #expect(record.steps.map(\.step) == ["identify"])
         #expect(record.attempt.status == .interrupted)
-    }
-
-    @Test("names: a sequence per template, a resumed device keeps its name, taken names are passed over")
-    func names() async throws {
-        let folder = try TemporaryFolder()
-        let ledger = try await Ledger(path: folder.file("l.sqlite"))
-        let render: @Sendable (Int) throws -> String = { String(format: "widget-%05d", $0) }
-        var issued: [String] = []
-        for index in 0..<3 {
-            let id = String(format: "e00fce68a1b2c3d4e5f6%04d", index)
-            let attempt = try await ledger.beginAttempt(start)
-            _ = try await ledger.attach(attempt: attempt, deviceID: try #require(DeviceID(id)), identity: DeviceIdentity())
-            issued.append(try await ledger.allocateName(deviceID: id, template: "widget-{seq:05}", render: render))
-        }
-        #expect(issued == ["widget-00001", "widget-00002", "widget-00003"])
-        // Resumed: the same name again.
-        #expect(try await ledger.allocateName(deviceID: "e00fce68a1b2c3d4e5f60001", template: "widget-{seq:05}",
-                                              render: render) == "widget-00002")
-        // Another template whose rendering collides with an issued name: the next free number.
-        let other = try await ledger.allocateName(deviceID: "e00fce68a1b2c3d4e5f60000", template: "widget-{seq}",
-                                                  render: { String(format: "widget-%05d", $0 + 2) })
-        #expect(other == "widget-00004")
-        // A render error comes out unchanged and issues nothing.
-        await #expect(throws: UserError(.usage, "bad name")) {
-            _ = try await ledger.allocateName(deviceID: "e00fce68a1b2c3d4e5f60002", template: "bad",
-                                              render: { _ in throw UserError(.usage, "bad name") })
-        }
-        // A template without a sequence cannot issue a second name.
-        await #expect(throws: UserError(.usage, "the name template fixed gives the name widget-00001, already issued, "
-                                        + "for every number; put {seq} in it")) {
-            _ = try await ledger.allocateName(deviceID: "e00fce68a1b2c3d4e5f60002", template: "fixed",
-                                              render: { _ in "widget-00001" })
-        }
-        let unknown = await ledgerError {
-            _ = try await ledger.allocateName(deviceID: "ffffffffffffffffffffffff", template: "t", render: render)
-        }
-        #expect(unknown?.kind == .unknownRecord)
-    }
-
-    @Test("16 concurrent allocations give 16 distinct names, 1…16")
-    func concurrentNames() async throws {
-        let folder = try TemporaryFolder()
-        let ledger = try await Ledger(path: folder.file("l.sqlite"))
-        let ids = (0..<16).map { String(format: "0a0a0a0a0a0a0a0a0a0a%04x", $0) }
-        for id in ids {
-            let attempt = try await ledger.beginAttempt(start)
-            _ = try await ledger.attach(attempt: attempt, deviceID: try #require(DeviceID(id)), identity: DeviceIdentity())
-        }
-        let names = try await withThrowingTaskGroup(of: String.self) { group in
-            for id in ids {
-                group.addTask {
-                    try await ledger.allocateName(deviceID: id, template: "w-{seq}", render: { "w-\($0)" })
-                }
-            }
-            return try await group.reduce(into: [String]()) { $0.append($1) }
-        }
-        #expect(Set(names) == Set((1...16).map { "w-\($0)" }))
     }
 }

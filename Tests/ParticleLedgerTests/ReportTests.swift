@@ -6,8 +6,15 @@ import ParticleLedger
 
 /// Known data: 4 attempts over two hours, at two stations.
 func knownLedger(_ folder: TemporaryFolder) async throws -> Ledger {
+    try await knownLedger(at: folder.file("station.sqlite"))
+}
+
+/// The same known data in the ledger at `location` (an SQLite path or a PostgreSQL URL; `environment` for its password).
+func knownLedger(at location: String, environment: [String: String] = [:]) async throws -> Ledger {
     let clock = ManualClock("2025-03-01T08:10:00Z")
-    let ledger = try await Ledger(path: folder.file("station.sqlite"), options: clock.options)
+    var options = clock.options
+    for (key, value) in environment { options.environment[key] = value }
+    let ledger = try await Ledger(path: location, options: options)
     func run(_ start: AttemptStart, _ id: String?, _ steps: [(String, String, Double)], _ status: AttemptStatus,
              failed: String? = nil, error: String? = nil, at: String) async throws {
         clock.set(at)
@@ -70,6 +77,12 @@ struct ReportTests {
             devices: 3, devicesProvisioned: 3, attempts: 5, attemptsProvisioned: 3, attemptsFailed: 2,
             attemptsUnidentified: 1, firstStartedAt: "2025-03-01T08:10:00.000Z",
             lastFinishedAt: "2025-03-01T09:41:00.000Z"))
+        #expect(report.stations == [
+            .init(station: "line-3", attempts: 3, devices: 2, provisioned: 2, failed: 1, interrupted: 0, skipped: 0,
+                  inProgress: 0, firstStartedAt: "2025-03-01T08:10:00.000Z", lastFinishedAt: "2025-03-01T09:41:00.000Z"),
+            .init(station: "line-4", attempts: 2, devices: 1, provisioned: 1, failed: 1, interrupted: 0, skipped: 0,
+                  inProgress: 0, firstStartedAt: "2025-03-01T09:05:00.000Z", lastFinishedAt: "2025-03-01T09:31:00.000Z"),
+        ])
     }
 
     @Test("filters: since, lot, station, status")

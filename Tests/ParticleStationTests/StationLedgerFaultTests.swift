@@ -3,19 +3,12 @@ import GRDB
 import ParticleCloud
 import ParticleLedger
 import ParticleStation
-import Synchronization
 import Testing
 
 /// The station against a ledger that fills up mid-run (a real SQLite file whose size is capped, as a full disk is):
 /// it stops taking devices, says why, and never provisions a device it cannot record.
 @Suite("Station: the ledger failing mid-run")
 struct StationLedgerFaultTests {
-    final class Events: Sendable {
-        private let list = Mutex<[StationEvent]>([])
-        func append(_ event: StationEvent) { list.withLock { $0.append(event) } }
-        var all: [StationEvent] { list.withLock { $0 } }
-    }
-
     @Test func aLedgerThatFillsUpStopsIntakeAndNoUnrecordedDeviceIsTouched() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("station-full-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -35,7 +28,7 @@ struct StationLedgerFaultTests {
                                          nameTemplate: try NameTemplate(parsing: "widget-{seq:03}"))
             let configuration = StationConfiguration(profile: profile, station: "bench-a", ports: world.ports,
                                                      concurrency: 1, count: 12, wifiPassword: world.password)
-            let events = Events()
+            let events = StationEventLog()
             let summary = try await CloudClient.with(CloudConfiguration(baseURL: world.cloudURL, token: world.token)) {
                 try await Station(configuration: configuration, cloud: $0, ledger: ledger).run { events.append($0) }
             }

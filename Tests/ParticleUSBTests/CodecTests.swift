@@ -77,19 +77,4 @@ struct CodecTests {
             try ControlReply(result: ResultCode(-120)).checked(type: 10)
         }
     }
-
-    @Test("protobuf fields decode and encode")
-    func protobuf() throws {
-        let fields = try ProtobufFields(decoding: [0x0A, 0x03, 0x61, 0x62, 0x63, 0x10, 0x01, 0x1D, 1, 0, 0, 0, 0x20, 0x96, 0x01])
-        #expect(fields.string(1) == "abc")
-        #expect(fields.bool(2))
-        #expect(fields.uint(3) == 1)
-        #expect(fields.uint(4) == 150)
-        #expect(fields.uint(9) == 0)
-        #expect(ProtobufFields.encode(string: "abc", field: 1) == [0x0A, 0x03, 0x61, 0x62, 0x63])
-        #expect(ProtobufFields.encode(string: "", field: 1) == [])
-        #expect(throws: USBError.self) { try ProtobufFields(decoding: [0x0A, 0x05, 0x61]) }
-        #expect(throws: USBError.self) { try ProtobufFields(decoding: [0x08, 0x80]) }
-        #expect(throws: USBError.self) { try ProtobufFields(decoding: [0x0B]) }
-    }
 }

@@ -16,9 +16,9 @@ struct WiFiMessageTests {
 
     @Test("scan results decode with a negative RSSI")
     func scan() throws {
-        // {1: {1 "A", 2 bssid, 3 3, 4 6, 5 -45 as a 10-byte varint}}
-        var entry: [UInt8] = [0x0A, 0x01, 0x41, 0x12, 0x06, 0xA0, 0xB1, 0xC2, 0xD3, 0xE4, 0xF5, 0x18, 0x03, 0x20, 0x06, 0x28]
-        entry += ProtobufFields.encodeVarint(UInt64(bitPattern: -45))
+        // {1: {1 "A", 2 bssid, 3 3, 4 6, 5 -45 as a 10-byte varint (int32 is sign-extended to 64 bits)}}
+        let entry: [UInt8] = [0x0A, 0x01, 0x41, 0x12, 0x06, 0xA0, 0xB1, 0xC2, 0xD3, 0xE4, 0xF5, 0x18, 0x03, 0x20, 0x06, 0x28,
+                              0xD3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]
         let networks = try USBWiFiNetwork.scanResults(from: [0x0A, UInt8(entry.count)] + entry)
         #expect(networks == [USBWiFiNetwork(ssid: "A", security: "wpa2", bssid: "a0:b1:c2:d3:e4:f5", channel: 6, rssi: -45)])
     }

@@ -140,6 +140,10 @@ def main():
     print(f"cloud API requests per device: station {len(api) / 16:.1f}, provision {provision_requests} "
           f"{'ok' if len(api) / 16 <= provision_requests else 'OVER'}")
     print(f"event-stream connections for 16 devices: {len(streams)} (target 1) {'ok' if len(streams) <= 1 else 'OVER'}")
+    # Several stations on one ledger: PostgreSQL against SQLite (bench/station/postgres.py).
+    sys.stdout.flush()
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "postgres.py"), BIN],
+                   check=True)
 
 
 if __name__ == "__main__":

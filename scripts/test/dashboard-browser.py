@@ -3,7 +3,7 @@
 
 Usage: dashboard-browser.py URL --tiles N --screenshot PATH [--timeout S]
 
-Prints "loaded" once the page is up and its event stream connected (the test then lets the station go on), then,
+Prints "ready" once the browser runs (start the station then: the page is opened as soon as it is served), "loaded" once the page is up and its event stream connected (the test then lets the station go on), then,
 when N tiles are done/failed/interrupted/skipped, one JSON line: {"tiles": [{"slot", "state", "name", "reason",
 "step", "device"}], "counters": {"done", "failed", "interrupted", "skipped"}, "reloaded": bool, "link": text,
 "states_seen": {slot: [states in the order seen]}}. Exit 0 when it got there, 1 when the time ran out (the page's
@@ -53,11 +53,24 @@ def main():
     except Exception as error:  # noqa: BLE001 — one line, whatever the driver says
         print(f"dashboard-browser: chromium did not start: {str(error).splitlines()[0]}", file=sys.stderr)
         return 2
+    # The browser is up before the station starts (the test waits for this line): the page opens as soon as the
+    # dashboard serves it, however long Chromium took to start on a loaded machine.
+    print("ready", flush=True)
     try:
         driver.set_page_load_timeout(options.timeout)
-        driver.get(options.url)
-        driver.execute_script("window.__particlectlMarker = 4711;")
         deadline = time.monotonic() + options.timeout
+        while True:
+            try:
+                driver.get(options.url)
+                if driver.execute_script("return document.getElementById('link') !== null"):
+                    break
+            except Exception:  # noqa: BLE001 — not serving yet: try again until the deadline
+                pass
+            if time.monotonic() > deadline:
+                print("dashboard-browser: the dashboard never served its page", file=sys.stderr)
+                return 1
+            time.sleep(0.2)
+        driver.execute_script("window.__particlectlMarker = 4711;")
         while driver.execute_script("return document.getElementById('link').textContent") != "live":
             if time.monotonic() > deadline:
                 print("dashboard-browser: the page's event stream never connected", file=sys.stderr)

@@ -26,6 +26,16 @@ SPEC is comma-separated key=value pairs (all optional):
   protected=1      Device OS 6 Protected mode: -1801 for every type except 10, 20, 76
   path=1-N         the USB port chain (default 1-K for the K-th device)
   iccid=N, imei=N  what a cellular device (Boron, B SoM, B5 SoM, E SoM X, Tracker, M-SoM) reports in 554
+  tty=PATH         the device also has its USB serial port: a CDC ACM interface and a tty whose DEVNAME is PATH
+                   (the pty of `particlectl sim device`), so discovery pairs the tty and this USB device as one
+                   device (same sysfs parent, same serial number). PATH stays outside the testbed's /dev, so the
+                   program opens the real pty (and the 28800-baud signal works on it)
+  control=PATH     START_LISTENING (70) / STOP_LISTENING (71) write `listen` / `stop-listening` lines to this named
+                   pipe: `particlectl sim device --control PATH` then enters / leaves listening mode on its console
+                   (the serial and the USB side of one Device OS 6 device)
+  delay_ms=N       every control transfer takes N ms more (a device's USB stack at work; for benchmarks)
+  timing=1         a firmware update that completes prints one line on stderr: bytes, time from START to FINISH,
+                   bytes/s, DATA requests and their largest chunk, most requests in flight, control transfers
 --log FILE gets one line per control transfer: `<usb path> <setup packet hex> <OUT data hex or ->`.
 """
 import os
@@ -33,6 +43,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import zlib
 
 import gi
@@ -173,6 +184,13 @@ class SimulatedDevice:
         self.protected = spec.get("protected") == "1"
         self.bad_user_part = spec.get("bad_user_part") == "1"
         self.drop_at_chunk = int(spec["drop_at_chunk"]) if "drop_at_chunk" in spec else None
+        self.tty = spec.get("tty")
+        self.control_path = spec.get("control")
+        self.delay = int(spec.get("delay_ms", "0")) / 1000.0
+        self.tty_name = "ttyACM%d" % index
+        self.timing = spec.get("timing") == "1"
+        self.transfers = 0
+        self.update_stats = None  # [start time, transfers at start, DATA requests, largest chunk, most in flight]
         self.update = None  # firmware update in progress: bytearray of what arrived, and its declared size
         self.update_size = 0
         self.user_size, self.user_version = 5120, 6
@@ -230,6 +248,35 @@ class SimulatedDevice:
         ]
         return "\n".join(lines) + "\n"
 
+    def serial_records(self):
+        """The CDC ACM interface and its tty under the usb_device, as the kernel shows a device in normal mode; the
+        tty's DEVNAME is the simulated serial console's pty (no node in the testbed: the real pty is opened)."""
+        if not self.tty:
+            return []
+        interface = f"/devices/pci0000:00/0000:00:14.0/usb1/{self.path}/{self.path}:1.0"
+        return [
+            "\n".join([f"P: {interface}", "E: DEVTYPE=usb_interface", "E: DRIVER=cdc_acm", "E: SUBSYSTEM=usb",
+                       "A: bInterfaceClass=02\\n", "A: bInterfaceNumber=00\\n"]) + "\n",
+            "\n".join([f"P: {interface}/tty/{self.tty_name}", f"E: DEVNAME={self.tty}", "E: SUBSYSTEM=tty",
+                       "E: MAJOR=166", "E: MINOR=%d" % (self.devnum - 2), "E: ID_VENDOR_ID=2b04",
+                       "E: ID_MODEL_ID=%04x" % self.product_id, f"E: ID_SERIAL_SHORT={self.device_id}",
+                       "A: dev=166:%d\\n" % (self.devnum - 2)]) + "\n",
+        ]
+
+    def tell_console(self, line):
+        """Tells the serial side of this device (`sim device --control`) what the USB side was asked."""
+        if not self.control_path:
+            return
+        try:
+            fd = os.open(self.control_path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:
+            sys.stderr.write(f"umockdev-usb: cannot tell the console at {self.control_path} to {line}: {error}\n")
+            return
+        try:
+            os.write(fd, (line + "\n").encode())
+        finally:
+            os.close(fd)
+
     @property
     def node(self):
         return "/dev/bus/usb/%03d/%03d" % (self.busnum, self.devnum)
@@ -239,6 +286,9 @@ class SimulatedDevice:
         """Answers one control transfer: returns the IN data (or b"" for OUT), raises Stall, or returns None to
         leave the transfer unanswered."""
         request_type, request, value, index, length = struct.unpack("<BBHHH", setup)
+        self.transfers += 1
+        if self.update_stats is not None:
+            self.update_stats[4] = max(self.update_stats[4], len(self.active))
         if self.log:
             self.log.write(f"{self.path} {setup.hex()} {data_out.hex() if data_out else '-'}\n")
             self.log.flush()
@@ -386,9 +436,11 @@ class SimulatedDevice:
             return 0, b""
         if type_ == 70:
             self.listening = True
+            self.tell_console("listen")
             return 0, b""
         if type_ == 71:
             self.listening = False
+            self.tell_console("stop-listening")
             return 0, b""
         if type_ == 72:
             return 0, pb_uint(1, 1 if self.listening else 0)
@@ -450,6 +502,7 @@ class SimulatedDevice:
             if size == 0 or size > 1024 * 1024:
                 return -1351, b""
             self.update, self.update_size = bytearray(), size
+            self.update_stats = [time.monotonic(), self.transfers, 0, 0, 0]
             return 0, pb_uint(1, 1024)
         if type_ == 252:
             self.update = None
@@ -462,6 +515,9 @@ class SimulatedDevice:
                 self.update = None
                 return -290, b""
             self.update += data
+            if self.update_stats is not None:
+                self.update_stats[2] += 1
+                self.update_stats[3] = max(self.update_stats[3], len(data))
             return 0, b""
         image, self.update = bytes(self.update), None
         if len(image) != self.update_size:
@@ -469,7 +525,19 @@ class SimulatedDevice:
         if len(image) < 8 or struct.unpack(">I", image[-4:])[0] != zlib.crc32(image[:-4]):
             return -1330, b""
         self.applied = len(image)
+        self.report_update(len(image))
         return 0, b""
+
+    def report_update(self, size):
+        stats, self.update_stats = self.update_stats, None
+        if not self.timing or stats is None:
+            return
+        started, transfers, chunks, largest, in_flight = stats
+        seconds = max(time.monotonic() - started, 1e-9)
+        sys.stderr.write(f"umockdev-usb: {self.path} firmware update: {size} bytes in {seconds * 1000:.1f} ms "
+                         f"({size / seconds:.0f} bytes/s), {chunks} DATA requests of up to {largest} bytes, "
+                         f"at most {in_flight} in flight, {self.transfers - transfers} control transfers\n")
+        sys.stderr.flush()
 
     def wifi(self, type_, payload):
         if self.platform not in WIFI_PLATFORMS:
@@ -628,6 +696,8 @@ class UsbfsHandler:
         buffer = urb.resolve(16, length)
         data = bytes(buffer.retrieve())
         setup, data_out = data[:8], data[8:]
+        if self.device.delay:
+            time.sleep(self.device.delay)
         try:
             answer = self.device.control(setup, data_out if setup[0] & 0x80 == 0 else b"")
         except Stall:
@@ -707,6 +777,8 @@ def main():
     for index, spec in enumerate(specs):
         device = SimulatedDevice(index, spec, log)
         TESTBED.add_from_string(device.record())
+        for record in device.serial_records():
+            TESTBED.add_from_string(record)
         handler = UsbfsHandler(device)
         TESTBED.attach_ioctl(device.node, handler.base)
         handlers.append((device, handler))

@@ -97,11 +97,19 @@ extension FakeCloud {
         }
     }
 
-    /// `GET /v1/binaries/:id`: a stand-in binary that carries what it was built from.
+    /// `GET /v1/binaries/:id`: a stand-in binary that carries what it was built from, ending like a Particle module
+    /// in the big-endian CRC-32 of what precedes it (so a simulated device's local update accepts it).
     func downloadBinary(_ id: String) -> FakeReply {
         guard let manifest = Self.manifest(fromBinaryID: id) else { return FakeErrors.notFound("Binary \(id) not found") }
+        let body = Array("PARTICLECTL-FAKE-BINARY\n\(manifest)\n".utf8)
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in body {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        crc ^= 0xFFFF_FFFF
         return .reply(status: 200, headers: ["Content-Type": "application/octet-stream"],
-                      body: Array("PARTICLECTL-FAKE-BINARY\n\(manifest)\n".utf8))
+                      body: body + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
     }
 
     // MARK: The fake compiler
@@ -168,7 +176,8 @@ extension FakeCloud {
     static func binaryManifest(_ data: Data) -> CompiledFirmware? {
         let text = String(decoding: data, as: UTF8.self)
         guard text.hasPrefix("PARTICLECTL-FAKE-BINARY\n") else { return nil }
-        let body = text.dropFirst("PARTICLECTL-FAKE-BINARY\n".count).trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = text.dropFirst("PARTICLECTL-FAKE-BINARY\n".count).split(separator: "\n", omittingEmptySubsequences: false)
+        let body = (lines.first.map(String.init) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) // not the CRC after it
         var functions: [String] = [], variables: [String] = []
         for field in body.split(separator: ";") {
             let pair = field.split(separator: "=", maxSplits: 1).map(String.init)

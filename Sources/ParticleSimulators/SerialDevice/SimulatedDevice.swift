@@ -15,6 +15,7 @@ public final class SimulatedDevice: @unchecked Sendable {
     public let events: AsyncStream<SimulatedDeviceEvent>
 
     private let pty: PseudoTerminal
+    private let control: ConsoleControlPipe?
     private let continuation: AsyncStream<SimulatedDeviceEvent>.Continuation
     private let lock = NSLock()
     private var stopRequested = false
@@ -33,6 +34,9 @@ public final class SimulatedDevice: @unchecked Sendable {
 
     public init(_ configuration: SimulatedDeviceConfiguration = SimulatedDeviceConfiguration()) throws {
         self.configuration = configuration
+        control = try configuration.controlPipe.map { path throws(ControlPipeError) in
+            try ConsoleControlPipe(path: path)
+        }
         pty = try PseudoTerminal()
         portPath = pty.slavePath
         (events, continuation) = AsyncStream.makeStream(of: SimulatedDeviceEvent.self, bufferingPolicy: .unbounded)
@@ -90,6 +94,7 @@ public final class SimulatedDevice: @unchecked Sendable {
 
     fileprivate var shouldStop: Bool { lock.withLock { stopRequested } }
     fileprivate var terminal: PseudoTerminal { pty }
+    fileprivate var controlPipe: ConsoleControlPipe? { control }
 
     fileprivate func update(_ change: (inout DeviceState) -> Void) { lock.withLock { change(&state) } }
     fileprivate func read<T>(_ value: (DeviceState) -> T) -> T { lock.withLock { value(state) } }
@@ -376,10 +381,14 @@ private final class Console {
             nextTick = MonotonicClock.now + 250
             try emit("app: loop \(tick), sensor=\(20 + tick % 5)\r\n", faultsApply: false)
         }
-        var pfd = pollfd(fd: pty.master.rawValue, events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, timeoutMilliseconds) > 0 else { return nil }
+        var entries = [pollfd(fd: pty.master.rawValue, events: Int16(POLLIN), revents: 0)]
+        if let control = device.controlPipe { entries.append(pollfd(fd: control.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
+        guard poll(&entries, nfds_t(entries.count), timeoutMilliseconds) > 0 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 1024)
         let count = buffer.withUnsafeMutableBytes { Glibc.read(pty.master.rawValue, $0.baseAddress, $0.count) }
+        // The control pipe after the port: a request that arrived by now was made before the bytes just read were
+        // sent (the host asks over USB, then talks to the console), so they already belong to listening mode.
+        applyControl()
         if count > 0 {
             let bytes = Array(buffer.prefix(count))
             device.update {
@@ -390,6 +399,23 @@ private final class Console {
         }
         // EAGAIN, or EIO while no client has the slave open: nothing to read.
         return nil
+    }
+
+    /// Acts on what the device's USB side asked for (START_LISTENING / STOP_LISTENING), whatever the Device OS.
+    func applyControl() {
+        for command in device.controlPipe?.drain() ?? [] {
+            let listening = device.read { $0.listening }
+            switch command {
+            case .listen where !listening:
+                device.update { $0.listening = true }
+                device.report(.enteredListeningMode)
+            case .stopListening where listening:
+                device.update { $0.listening = false }
+                device.report(.leftListeningMode)
+            default:
+                break
+            }
+        }
     }
 
     func watchLineSpeed() throws {

@@ -93,11 +93,15 @@ public struct SimulatedDeviceConfiguration: Sendable {
     public var faults: Set<SimulatedFault>
     /// How long the scan after `SSID:` takes.
     public var scanMilliseconds: Int
+    /// A named pipe (created when missing) on which the device's USB side says `listen` / `stop-listening`
+    /// (`ConsoleControlCommand`): the way into listening mode of a Device OS 6 device, which ignores 28800 baud.
+    public var controlPipe: String?
 
     public init(platform: SimulatedPlatform = .photon, deviceID: String = "0123456789abcdef01234567",
                 mac: String = "6c:0b:84:12:34:56", osVersion: String? = nil, serialNumber: String? = nil,
                 imei: String = "352753090000000", iccid: String = "89014103000000000000", claimed: Bool = false,
-                visibleNetworks: [VisibleNetwork] = [], faults: Set<SimulatedFault> = [], scanMilliseconds: Int = 50) {
+                visibleNetworks: [VisibleNetwork] = [], faults: Set<SimulatedFault> = [], scanMilliseconds: Int = 50,
+                controlPipe: String? = nil) {
         self.platform = platform
         self.deviceID = deviceID.lowercased()
         self.mac = mac
@@ -109,6 +113,7 @@ public struct SimulatedDeviceConfiguration: Sendable {
         self.visibleNetworks = visibleNetworks
         self.faults = faults
         self.scanMilliseconds = scanMilliseconds
+        self.controlPipe = controlPipe
     }
 
     /// Device OS 0.5–5.x enter listening mode on the 28800-baud signal; 6.x does not.

@@ -4,7 +4,7 @@
 /// command; without a count, every matching request.
 public struct SoftAPFault: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, CaseIterable {
-        /// Nothing listens: connections are refused.
+        /// Nothing listens: connections are refused (the port is held, bound but not listening).
         case refuse
         /// Read the request, then never answer (the connection stays open until the client gives up).
         case stall

@@ -104,14 +104,14 @@ public final class SoftAPSimulator: @unchecked Sendable {
         var httpAddress: SoftAPAddress?
         let refuse = configuration.faults.contains { $0.kind == .refuse }
         if let tcp = configuration.tcp {
-            let (port, fd) = try bind(host: tcp.host, port: tcp.port, transport: .tcp)
+            let (port, fd) = try bind(host: tcp.host, port: tcp.port, transport: .tcp, listening: !refuse)
             tcpAddress = SoftAPAddress(host: tcp.host, port: port, transport: .tcp)
-            if refuse { Glibc.close(fd) } else { spawn(host: tcp.host, port: port, fd: fd, transport: .tcp) }
+            if refuse { keep(fd) } else { spawn(host: tcp.host, port: port, fd: fd, transport: .tcp) }
         }
         if let http = configuration.http {
-            let (port, fd) = try bind(host: http.host, port: http.port, transport: .http)
+            let (port, fd) = try bind(host: http.host, port: http.port, transport: .http, listening: !refuse)
             httpAddress = SoftAPAddress(host: http.host, port: port, transport: .http)
-            if refuse { Glibc.close(fd) } else { spawn(host: http.host, port: port, fd: fd, transport: .http) }
+            if refuse { keep(fd) } else { spawn(host: http.host, port: port, fd: fd, transport: .http) }
         }
         return (tcpAddress, httpAddress)
     }
@@ -139,15 +139,20 @@ public final class SoftAPSimulator: @unchecked Sendable {
 
     // MARK: Listeners
 
-    private func bind(host: String, port: Int, transport: SoftAPAddress.Transport) throws -> (Int, Int32) {
+    /// Binds `host:port`; listening, or (the `refuse` fault) only holding the port, so that connections are refused
+    /// and no other server can take the port in the meantime.
+    private func bind(host: String, port: Int, transport: SoftAPAddress.Transport, listening: Bool) throws -> (Int, Int32) {
         do {
-            let listener = try TCPSocket.listen(host: host, port: port)
+            let listener = listening ? try TCPSocket.listen(host: host, port: port) : try TCPSocket.reserve(host: host, port: port)
             let bound = listener.localPort
             return (bound, listener.release())
         } catch {
             throw UserError(.io, "cannot listen on \(host):\(port) for \(transport.rawValue) (\(error.reason)); pick another port or 0")
         }
     }
+
+    /// A socket closed at `stop()`.
+    private func keep(_ fd: Int32) { locked { lingering.append(fd) } }
 
     private func spawn(host: String, port: Int, fd: Int32, transport: SoftAPAddress.Transport) {
         finished.lock()

@@ -7,6 +7,14 @@ import ParticleSoftAP
 extension TCPSocket {
     /// A listening socket on `host:port` (port 0 picks a free one; read it back with `localPort`).
     package static func listen(host: String, port: Int, backlog: Int32 = 5) throws(Failure) -> TCPSocket {
+        let sock = try reserve(host: host, port: port)
+        guard Glibc.listen(sock.fd, backlog) == 0 else { throw .system(errno) }
+        return sock
+    }
+
+    /// A socket bound to `host:port` that does not listen: connections to it are refused (RST), and the port stays
+    /// taken, so no other server on this machine can get it and answer in its place.
+    package static func reserve(host: String, port: Int) throws(Failure) -> TCPSocket {
         var address = try ipv4Address(host: host, port: port)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .system(errno) }
@@ -17,7 +25,6 @@ extension TCPSocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0 else { throw .system(errno) }
-        guard Glibc.listen(fd, backlog) == 0 else { throw .system(errno) }
         return sock
     }
 

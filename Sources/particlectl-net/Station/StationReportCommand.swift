@@ -15,14 +15,16 @@ public struct StationReport: AsyncParsableCommand {
             --since (started at or after), --lot, --station, --status (the device's current status). Formats: table \
             (default on a terminal), csv (default when stdout is not a terminal: one row per device, RFC 4180, \
             stable columns), json (the whole report; --json is the same). Exit codes: 0 report printed (even when \
-            devices failed), 2 bad option or a file that is not a ledger, 3 no ledger at the path, 6 the ledger \
-            cannot be read.
+            devices failed), 2 bad option or a file that is not a ledger, 3 no ledger at the path (or no such \
+            database), 4 the database did not answer in time, 5 the database refused the login, 6 the ledger cannot \
+            be read or its server reached. Several stations on one PostgreSQL ledger: the report covers all of them \
+            (--station for one), with a per-station breakdown (JSON "stations").
             """
     )
 
     public init() {}
 
-    @Option(name: .long, help: "The station ledger (default: station.sqlite in the current directory).")
+    @Option(name: .long, help: ArgumentHelp("The station ledger: an SQLite file (default: station.sqlite in the current directory) or postgres://USER@HOST:PORT/DB.", valueName: "path-or-url"))
     var ledger = Ledger.defaultPath
 
     @Option(name: .long, help: "Only attempts started since TIME: 2025-03-01, 2025-03-01T08:00:00Z (no zone: UTC), or an age: 30m, 2h, 7d.")
@@ -43,6 +45,7 @@ public struct StationReport: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     public func validate() throws {
+        try LedgerLocation.check(ledger)
         if output.json, let format, format != .json {
             throw ValidationError("--json and --format \(format.rawValue) disagree; pass one of them")
         }
@@ -51,7 +54,15 @@ public struct StationReport: AsyncParsableCommand {
     public func run() async throws {
         let filter = try ReportFilter(since: since.map { try LedgerTime.since($0, now: Date()) }, lot: lot,
                                       status: Self.deviceStatus(status), station: station)
-        let report = try await Ledger.openForReading(path: ledger).report(filter)
+        let book = try await Ledger.openForReading(path: ledger)
+        let report: LedgerReport
+        do {
+            report = try await book.report(filter)
+            await book.close()
+        } catch {
+            await book.close()
+            throw error
+        }
         switch format ?? (output.json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .csv)) {
         case .json: printJSON(report)
         case .csv: FileHandle.standardOutput.write(Data(ReportCSV.render(report).utf8))
@@ -106,6 +117,16 @@ enum StationReportText {
                 failures.append([text(failure.step), String(failure.count), text(failure.reason)])
             }
             sections.append(failures.rendered)
+        }
+        if report.stations.count > 1 {
+            var stations = Table("STATION", "ATTEMPTS", "DEVICES", "PROVISIONED", "FAILED", "INTERRUPTED", "SKIPPED",
+                                 "IN PROGRESS")
+            for station in report.stations {
+                stations.append([text(station.station), String(station.attempts), String(station.devices),
+                                 String(station.provisioned), String(station.failed), String(station.interrupted),
+                                 String(station.skipped), String(station.inProgress)])
+            }
+            sections.append(stations.rendered)
         }
         if !report.throughput.isEmpty {
             var hours = Table("HOUR (UTC)", "PROVISIONED", "FAILED")

@@ -25,14 +25,16 @@ struct StationRun: AsyncParsableCommand {
             below, which override the file. The Wi-Fi password: the profile's password_env variable, \
             --password-stdin, --password-file (mode 0600), or a prompt on a terminal. JSON: one event per line \
             {"time", "slot", "port", "device_id", "step", "outcome", "seconds", "detail", "error"}, the last with \
-            step "station", outcome "finished". Exit 0: every device taken was provisioned or skipped; 1: some \
+            step "station", outcome "finished"; step "ledger-retry" (outcome retrying, then done) while a PostgreSQL \
+            ledger is unreachable and a write waits for it (up to 60 s). A device another station is provisioning \
+            on the same ledger is skipped, naming that station. Exit 0: every device taken was provisioned or skipped; 1: some \
             failed or were interrupted (`station report --status failed`); 6: the ledger could not be written.
             """
     )
 
     @OptionGroup var profileOptions: StationProfileOptions
 
-    @Option(help: "The ledger: an SQLite file, created if missing.")
+    @Option(help: ArgumentHelp("The ledger: an SQLite file, created if missing, or a PostgreSQL database shared by several stations, postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass, never the URL).", valueName: "path-or-url"))
     var ledger: String = Ledger.defaultPath
     @Option(help: "This station's name in the ledger (default: the host name).")
     var station: String?
@@ -60,6 +62,7 @@ struct StationRun: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1–256") }
+        try LedgerLocation.check(ledger)
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         for port in ports where port.isEmpty { throw ValidationError("--port needs a path") }
         if Set(ports).count != ports.count { throw ValidationError("--port lists the same port twice") }
@@ -83,7 +86,8 @@ struct StationRun: AsyncParsableCommand {
         let clientSecret = profile.owner == .customer ? try secret.secret(input) : nil
 
         // The ledger before anything else: a station that cannot record does not start.
-        let book = try await Ledger(path: ledger)
+        let book = try await Ledger(path: self.ledger)
+        let shownLedger = book.path  // a PostgreSQL URL as resolved, never with a password
         let configuration = StationConfiguration(
             profile: profile, station: station ?? StationConfiguration.hostName, operatorName: operatorName, lot: lot,
             ports: ports, concurrency: concurrency, count: count, reprovision: reprovision, wifiPassword: password)
@@ -122,12 +126,14 @@ struct StationRun: AsyncParsableCommand {
             }
         }
         await live?.stop()
-        if !output.json { Terminal.write(printer.summary(summary, ledger: ledger)) }
+        await book.close()
+        if !output.json { Terminal.write(printer.summary(summary, ledger: shownLedger)) }
         if let problem = summary.ledgerError {
-            throw UserError(.io, "the ledger \(ledger) could not be written (\(problem)); the station took no new device — free space or fix permissions, then run it again (devices in flight resume)")
+            let fix = book.kind == .postgres ? "bring the database back" : "free space or fix permissions"
+            throw UserError(.io, "the ledger \(shownLedger) could not be written (\(problem)); the station took no new device — \(fix), then run it again (devices in flight resume)")
         }
         if summary.failed + summary.interrupted > 0 {
-            Terminal.writeError("particlectl: \(summary.failed) failed and \(summary.interrupted) interrupted of \(summary.finished) device(s); see `particlectl station report --ledger \(ledger) --status failed`")
+            Terminal.writeError("particlectl: \(summary.failed) failed and \(summary.interrupted) interrupted of \(summary.finished) device(s); see `particlectl station report --ledger \(shownLedger) --status failed`")
             throw ExitCode(ExitStatus.remoteError.rawValue)
         }
     }

@@ -13,6 +13,7 @@ struct USBCommand: AsyncParsableCommand {
             every attached device at once with --all.
             """,
         subcommands: [USBList.self, USBIdentify.self, USBListen.self, USBStopListening.self, USBDFU.self,
-                      USBReset.self, USBSafeMode.self, USBClaimed.self, USBClaim.self, USBCloudStatus.self, USBMAC.self, USBInspect.self, USBWiFi.self]
+                      USBReset.self, USBSafeMode.self, USBClaimed.self, USBClaim.self, USBCloudStatus.self, USBMAC.self, USBInspect.self, USBWiFi.self,
+                      USBSerialListen.self]
     )
 }

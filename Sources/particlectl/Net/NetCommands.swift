@@ -104,6 +104,6 @@ struct USBCommand: NetPassthrough {
 
 struct FlashCommand: NetPassthrough {
     static let configuration = CommandConfiguration(commandName: "flash",
-        abstract: "Load a compiled application binary into a device over USB (no cloud, no Wi-Fi).")
+        abstract: "Load an application binary or a bundled firmware into a device over USB (the device needs no cloud, no Wi-Fi).")
     @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
 }

@@ -43,7 +43,7 @@ final class BackgroundTool: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let found = lines.first(where: predicate) { return found }
-            guard process.isRunning else { break }
+            guard process.exitSeen == nil else { break }
             try? await Task.sleep(nanoseconds: 10_000_000)
         }
         if let found = lines.first(where: predicate) { return found }
@@ -62,23 +62,17 @@ final class BackgroundTool: @unchecked Sendable {
 
     /// Sends `signal` to the process.
     func send(_ signal: Int32) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        if process.exitSeen == nil { kill(process.processIdentifier, signal) }
     }
 
     /// Waits up to `timeout` seconds for the process to exit; its exit status, or nil if it still runs.
     func waitForExit(timeout: Double) async -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(nanoseconds: 10_000_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        await eventually(within: timeout) { process.exitSeen != nil }
+        return process.exitSeen?.status
     }
 
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(3)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        process.terminate()
     }
 }
 

@@ -29,7 +29,7 @@ enum ToolRunner {
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs `executable arguments…` with an optional stdin text, extra environment and a hard deadline (the process
+    /// Runs `executable arguments…` with an optional stdin text, extra environment and a hard deadline (at least 60 s; the process
     /// is killed when it passes, and `timedOut` is set). Suspends until the process exits: no thread of the
     /// cooperative pool waits for it (its termination handler resumes the caller).
     static func run(
@@ -58,7 +58,7 @@ enum ToolRunner {
         let outReader = PipeReader(outPipe.fileHandleForReading.fileDescriptor)
         let errReader = PipeReader(errPipe.fileHandleForReading.fileDescriptor)
         let exit = ExitSignal()
-        process.terminationHandler = { _ in exit.signal() }
+        process.terminationHandler = { ended in exit.signal(ChildExit(reason: ended.terminationReason, status: ended.terminationStatus)) }
         try process.run()
         if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? inPipe.fileHandleForWriting.close()
@@ -67,15 +67,31 @@ enum ToolRunner {
         let watchdog = DispatchWorkItem {
             exit.markTimedOut()
             kill(pid, SIGKILL)
+            // Foundation's Process can miss a child's exit when many run at once (seen in a loaded `make test`: every
+            // later tool waited for a process slot forever). Past the deadline, the wait ends either way.
+            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { exit.signal() }
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        // The deadline only guards against a hang (no test expects a tool to be killed): at least 60 s, since a
+        // loaded two-core machine has taken over 10 s to start the debug front and its 160 MB sibling.
+        DispatchQueue.global().asyncAfter(deadline: .now() + max(timeout, 60), execute: watchdog)
+        // A child that ended while Foundation did not notice is seen in /proc (a zombie nobody reaped).
+        let unreaped = Task {
+            while !Task.isCancelled {
+                if let ended = ChildExit.unreaped(pid) { exit.signal(ended); return }
+                try? await Task.sleep(nanoseconds: 100_000_000)
+            }
+        }
         await exit.wait()
+        unreaped.cancel()
         watchdog.cancel()
+        // Foundation reaps the child on its own thread and only then marks it ended: between the two, neither it nor
+        // /proc tells the status. That window is short.
+        await eventually(within: 5) { exit.ended != nil || process.exitSeen != nil }
         // Read to end of file, but do not wait more than 2 s for a grandchild that may still hold a pipe open.
         let out = await outReader.finish(grace: 2)
         let err = await errReader.finish(grace: 2)
         withExtendedLifetime((outPipe, errPipe)) {}
-        return ToolResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+        return ToolResult(status: (exit.ended ?? process.exitSeen)?.status ?? -1, stdout: String(decoding: out, as: UTF8.self),
                           stderr: String(decoding: err, as: UTF8.self), timedOut: exit.timedOut)
     }
 
@@ -199,9 +215,14 @@ final class ExitSignal: @unchecked Sendable {
     private var didTimeOut = false
     private var waiter: CheckedContinuation<Void, Never>?
 
-    func signal() {
+    /// How the child ended, as the first to see it (Foundation's handler, or /proc) reported it.
+    var ended: ChildExit? { lock.withLock { seen } }
+    private var seen: ChildExit?
+
+    func signal(_ ended: ChildExit? = nil) {
         lock.lock()
         exited = true
+        if seen == nil { seen = ended }
         let waiter = self.waiter
         self.waiter = nil
         lock.unlock()
