@@ -50,6 +50,13 @@ enum PostgresFailure: Error {
                 return LedgerError(.missing, path: location,
                                    "the database \(address.database) does not exist at \(server); create it "
                                    + "(createdb -O \(address.user) \(address.database)) or fix --ledger")
+            case "42501" where action == "opening":
+                // Most likely a migration (CREATE) by a role that may only read and write the tables.
+                return LedgerError(.readOnly, path: location,
+                                   "the PostgreSQL ledger \(location) refused opening: \(message); user "
+                                   + "\(address.user) cannot apply the ledger's migrations — run `particlectl station "
+                                   + "migrate --ledger \(location)` once as the database's owner, or grant "
+                                   + "\(address.user) CREATE on the schema")
             case "42501":
                 return LedgerError(.readOnly, path: location,
                                    "the PostgreSQL ledger \(location) refused \(action): \(message); grant user "

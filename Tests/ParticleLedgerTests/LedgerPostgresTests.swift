@@ -49,6 +49,41 @@ struct LedgerPostgresTests {
         await ledger.close()
     }
 
+    @Test("a role that may only read and write cannot apply v3 to a v2 ledger: one line naming station migrate; reports still work")
+    func migrationWithoutCreateRight() async throws {
+        let fresh = try await FreshLedger.make(.postgres)
+        let server = try #require(fresh.server)
+        let database = try #require(fresh.database)
+        _ = try await Ledger.migrate(path: fresh.location, options: fresh.options())
+        let role = "writer_\(database)"
+        try await server.sql("""
+            DROP FUNCTION particlectl_allocate_name;
+            DELETE FROM ledger_migrations WHERE identifier = 'v3-name-allocation';
+            CREATE ROLE \(role) LOGIN PASSWORD '\(PostgresServer.password)';
+            REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+            GRANT USAGE ON SCHEMA public TO \(role);
+            GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO \(role);
+            GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO \(role)
+            """, database: database)
+        let location = "postgres://\(role)@\(server.host):\(server.port)/\(database)"
+        let error = await ledgerError { _ = try await Ledger(path: location, options: fresh.options()) }
+        #expect(error?.exitStatus == .io)
+        #expect(error?.message == "the PostgreSQL ledger \(location) refused opening: permission denied for schema "
+                + "public; user \(role) cannot apply the ledger's migrations — run `particlectl station migrate "
+                + "--ledger \(location)` once as the database's owner, or grant \(role) CREATE on the schema")
+        // Reading needs no migration.
+        let reader = try await Ledger.openForReading(path: location, options: fresh.options())
+        #expect(try await reader.report(ReportFilter()).totals.attempts == 0)
+        await reader.close()
+        // Once the owner has migrated, the role opens the ledger and names devices.
+        _ = try await Ledger.migrate(path: fresh.location, options: fresh.options())
+        let writer = try await Ledger(path: location, options: fresh.options())
+        let attempt = try await writer.beginAttempt(AttemptStart(station: "s", slot: "1", profile: "fp"))
+        _ = try await writer.attach(attempt: attempt, deviceID: argonID, identity: argon)
+        #expect(try await writer.allocateName(deviceID: argonID.rawValue, template: "r-{seq}") { "r-\($0)" } == "r-1")
+        await writer.close()
+    }
+
     @Test("a newer schema, or tables of another program, are refused (exit 2)")
     func refusesNewerOrForeign() async throws {
         let newer = try await FreshLedger.make(.postgres)
