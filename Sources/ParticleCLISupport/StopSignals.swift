@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import ParticleCore
 import Synchronization
 
 /// The signal that arrived last (0: none since `install`); written by the handler (an atomic store is
@@ -136,14 +137,9 @@ final class SignalWakePipe: Sendable {
     private let queue = DispatchQueue(label: "particlectl.stop-signals")
 
     private init() {
-        var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends {
-                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            }
-            readEnd = ends[0]
-            signalWakeDescriptor.store(ends[1], ordering: .relaxed)
+        if let ends = CancellationSignal.nonBlockingPipe() {
+            readEnd = ends.read
+            signalWakeDescriptor.store(ends.write, ordering: .relaxed)
         } else {
             readEnd = -1  // no pipe (out of descriptors): `untilSignal` falls back to polling the flag
         }

@@ -11,15 +11,20 @@ public final class CancellationSignal: Sendable {
     private let fired = Atomic<Bool>(false)
 
     public init() {
+        let ends = Self.nonBlockingPipe()
+        fileDescriptor = ends?.read ?? -1
+        writeEnd = ends?.write ?? -1
+    }
+
+    /// A pipe whose ends are non-blocking and closed on exec; nil when none could be made (descriptor limit).
+    public static func nonBlockingPipe() -> (read: Int32, write: Int32)? {
         var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends {
-                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            }
+        guard pipe(&ends) == 0 else { return nil }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
         }
-        fileDescriptor = ends[0]
-        writeEnd = ends[1]
+        return (ends[0], ends[1])
     }
 
     deinit {

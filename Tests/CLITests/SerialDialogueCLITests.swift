@@ -44,6 +44,7 @@ struct SerialDialogueCLITests {
         let signalled = await react(within: 30, when: { output.contents.1.contains(">> Bench\\n") }) { kill(pid, SIGTERM) }
         try #require(signalled, "\(output.contents.1)")
         #expect(await process.finish(within: 10) == .exited(2))
+        #expect(await output.closed(within: 10))
         #expect(output.contents.1.hasSuffix("particlectl: interrupted during the dialogue with the device on \(sim.port); the dialogue was closed without saving anything\n"), "\(output.contents.1)")
         #expect(!output.contents.1.contains("correct horse"))
         #expect(await sim.waitForEvent(containing: "wifi-refused ssid=Bench"))

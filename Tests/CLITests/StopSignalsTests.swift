@@ -70,6 +70,7 @@ struct StopSignalsTests {
         try expectTaken(pid: monitor.processIdentifier)
         kill(monitor.processIdentifier, SIGINT)
         #expect(await monitor.finish(within: 5) == .exited(0))
+        #expect(await output.closed(within: 10))
         #expect(output.contents.1.isEmpty, "stderr: \(output.contents.1)")
     }
 
@@ -95,6 +96,7 @@ struct StopSignalsTests {
         try expectTaken(pid: process.processIdentifier)
         kill(process.processIdentifier, SIGTERM)
         let ended = await process.finish(within: 15)
+        #expect(await output.closed(within: 10))
         let stderr = output.contents.1
         #expect(ended == .exited(143), "stderr: \(stderr)")
         #expect(stderr.contains("failed at wait-online (interrupted)"), "stderr: \(stderr)")

@@ -67,8 +67,7 @@ final class BackgroundTool: @unchecked Sendable {
 
     /// Waits up to `timeout` seconds for the process to exit; its exit status, or nil if it still runs.
     func waitForExit(timeout: Double) async -> Int32? {
-        await eventually(within: timeout) { process.exitSeen != nil }
-        return process.exitSeen?.status
+        await process.ended(within: timeout)?.status
     }
 
     func stop() {

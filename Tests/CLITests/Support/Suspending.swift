@@ -54,10 +54,22 @@ extension Process {
     /// Waits (suspending, bounded) for the process to end and returns how it ended; nil if it was still running
     /// after `seconds` (it is then killed with SIGKILL).
     func finish(within seconds: Double) async -> ChildExit? {
-        if await eventually(within: seconds, { exitSeen != nil }) { return exitSeen }
+        if let ended = await ended(within: seconds) { return ended }
         kill(processIdentifier, SIGKILL)
         await eventually(within: 10) { exitSeen != nil }
         return nil
+    }
+
+    /// How it ended, waiting (suspending) up to `seconds`; nil if it still runs. The status is kept from the check
+    /// that saw it: read again, it can vanish for a moment — /proc shows the zombie until Foundation reaps it, and
+    /// Foundation marks the process ended only after reaping it.
+    func ended(within seconds: Double) async -> ChildExit? {
+        var seen: ChildExit?
+        await eventually(within: seconds) {
+            seen = exitSeen
+            return seen != nil
+        }
+        return seen
     }
 
     /// SIGTERM, then SIGKILL if it is still running after `grace` seconds; how it ended (nil: not even after SIGKILL).

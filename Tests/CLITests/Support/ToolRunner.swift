@@ -86,12 +86,16 @@ enum ToolRunner {
         watchdog.cancel()
         // Foundation reaps the child on its own thread and only then marks it ended: between the two, neither it nor
         // /proc tells the status. That window is short.
-        await eventually(within: 5) { exit.ended != nil || process.exitSeen != nil }
+        var seen = exit.ended
+        await eventually(within: 5) {
+            seen = exit.ended ?? process.exitSeen
+            return seen != nil
+        }
         // Read to end of file, but do not wait more than 2 s for a grandchild that may still hold a pipe open.
         let out = await outReader.finish(grace: 2)
         let err = await errReader.finish(grace: 2)
         withExtendedLifetime((outPipe, errPipe)) {}
-        return ToolResult(status: (exit.ended ?? process.exitSeen)?.status ?? -1, stdout: String(decoding: out, as: UTF8.self),
+        return ToolResult(status: seen?.status ?? -1, stdout: String(decoding: out, as: UTF8.self),
                           stderr: String(decoding: err, as: UTF8.self), timedOut: exit.timedOut)
     }
 
@@ -134,6 +138,12 @@ final class OutputCollector: @unchecked Sendable {
     var isClosed: Bool {
         lock.lock(); defer { lock.unlock() }
         return closed.count == 2
+    }
+
+    /// Waits until both streams reached end of file: a process that exited may still have its last write in the pipe,
+    /// not yet read by the collecting thread. False after `seconds` (a child still holds the pipe).
+    func closed(within seconds: Double) async -> Bool {
+        await eventually(within: seconds) { isClosed }
     }
 
     func append(_ data: Data, to stream: Stream) {
