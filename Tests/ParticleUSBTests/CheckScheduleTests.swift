@@ -2,8 +2,8 @@ import ParticleCore
 import Testing
 @testable import ParticleUSB
 
-/// A request can choose its own CHECK schedule: firmware DATA chunks are CHECKed after 2, 2, 5 … ms instead of 50, so
-/// the device is not left idle between chunks.
+/// A request can choose its own CHECK schedule: firmware DATA chunks are CHECKed after 2, 2, 5 … ms instead of the
+/// default 5, 10, 20 …, so the device is not left idle between chunks.
 @Suite("per-request CHECK schedule")
 struct CheckScheduleTests {
     private func reply(_ status: ServiceStatus, id: UInt16? = nil, result: Int32? = nil) -> RecordedDevice.Answer {
@@ -33,13 +33,14 @@ struct CheckScheduleTests {
         #expect(FirmwareUpdate.dataCheckIntervals.last == RequestExchange.checkIntervals.last)
     }
 
-    @Test func withoutAScheduleARequestWaitsAsParticleUSBDoes() throws {
+    @Test func withoutAScheduleARequestUsesTheDefaultBackOff() throws {
         let clock = FakeClock()
         let device = dataChunkDevice(clock)
         let payload = [UInt8](repeating: 0x55, count: 1027)
         let outcomes = RequestScheduler(transport: device, clock: clock).run([ControlRequest(type: 253, payload: payload)])
         #expect(try outcomes[0].get() == ControlReply(result: .none))
-        #expect(device.log.map(\.time) == [1000, 1051, 1052, 1103, 1154])
+        // INIT at 1000; CHECK 5 ms after it ended; SEND at once; CHECKs 5 and 10 ms after (the count restarts).
+        #expect(device.log.map(\.time) == [1000, 1006, 1007, 1013, 1024])
         #expect(ControlRequest(type: 253, checkIntervals: []).checkIntervals == RequestExchange.checkIntervals)
     }
 }

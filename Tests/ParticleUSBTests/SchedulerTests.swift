@@ -64,8 +64,8 @@ struct SchedulerTests {
         ])
         let outcomes = RequestScheduler(transport: device, clock: clock).run([ControlRequest(type: 72)])
         #expect(try outcomes[0].get() == ControlReply(result: .none, data: [0x08, 0x01]))
-        // INIT at 1000; CHECKs 50, 50, 100 and 100 ms after the previous transfer ended; RECV right away.
-        #expect(device.log.map(\.time) == [1000, 1051, 1102, 1203, 1304, 1305])
+        // INIT at 1000; CHECKs 5, 10, 20 and 50 ms after the previous transfer ended; RECV right away.
+        #expect(device.log.map(\.time) == [1000, 1006, 1017, 1038, 1089, 1090])
         #expect(device.script.isEmpty)
     }
 
@@ -81,7 +81,8 @@ struct SchedulerTests {
         let outcomes = RequestScheduler(transport: device, clock: clock).run([ControlRequest(type: 200, payload: payload)])
         #expect(try outcomes[0].get() == ControlReply(result: .none))
         #expect(device.log[1].data == payload)
-        #expect(device.log.map(\.time) == [1000, 1001, 1052])
+        // SEND right after INIT; the CHECK 5 ms after the SEND ended.
+        #expect(device.log.map(\.time) == [1000, 1001, 1007])
     }
 
     @Test("a large payload: INIT PENDING, CHECK until ready, SEND in 4096-byte chunks, CHECK, RECV in chunks")
@@ -117,15 +118,17 @@ struct SchedulerTests {
         ])
         let outcomes = RequestScheduler(transport: device, clock: clock).run([ControlRequest(type: 20)])
         #expect(try outcomes[0].get() == ControlReply(result: .none))
-        #expect(device.log.map(\.time) == [1000, 1051, 1102, 1203, 1254])
+        // INITs 5, 10 and 20 ms apart; then the CHECK's back-off starts again at 5 ms.
+        #expect(device.log.map(\.time) == [1000, 1006, 1017, 1038, 1044])
     }
 
     @Test("a request that never finishes times out at its deadline and is RESET")
     func deadline() {
         let clock = FakeClock()
         var script: [(SetupPacket, RecordedDevice.Answer)] = [(.initiate(type: 70, payloadSize: 0), reply(.ok, id: 2))]
-        // 50+50+100+100+250+250+500+500 = 1800 ms of checks, then one every second: 2 s allows 8 CHECKs.
-        script += Array(repeating: (SetupPacket.check(id: 2), reply(.pending)), count: 8)
+        // CHECKs at 1006, 1017, 1038, 1089, 1190, 1441, 1692, 2193 and 2694 (5, 10, 20, 50, 100, 250, 250, 500, 500 ms
+        // after the previous one ended); the next would be at 3695, past the deadline at 3000: RESET then.
+        script += Array(repeating: (SetupPacket.check(id: 2), reply(.pending)), count: 9)
         script.append((.reset(id: 2), reply(.ok)))
         let device = RecordedDevice(clock: clock, script)
         let outcomes = RequestScheduler(transport: device, clock: clock).run([ControlRequest(type: 70, timeoutMilliseconds: 2000)])
@@ -200,7 +203,7 @@ struct SchedulerTests {
     @Test("cancellation during a back-off wait fails the requests with .cancelled")
     func cancelled() {
         let clock = FakeClock()
-        clock.cancelAt = 1040
+        clock.cancelAt = 1006  // the first CHECK's wait (INIT ends at 1001, + 5 ms)
         let device = RecordedDevice(clock: clock, [(.initiate(type: 72, payloadSize: 0), reply(.ok, id: 1))])
         let outcome = RequestScheduler(transport: device, clock: clock).run([ControlRequest(type: 72)])[0]
         #expect(throws: USBError(.cancelled, requestType: 72)) { try outcome.get() }
