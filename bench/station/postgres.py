@@ -15,7 +15,6 @@ particlectl-net, particlectl-sim; --statements: also each statement's calls per 
 --rounds: paired rounds, default 5)
 """
 import glob
-import json
 import os
 import pwd
 import shutil
@@ -29,6 +28,12 @@ ARGUMENTS = [argument for argument in sys.argv[1:] if not argument.startswith("-
 BIN = ARGUMENTS[0] if ARGUMENTS else ".build/debug"
 STATEMENTS = "--statements" in sys.argv[1:]
 ROUNDS = next((int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--rounds=")), 5)
+
+# The simulated world is started and stopped as bench/station/run.py does (same folder), on the same executables.
+import run as station_bench  # noqa: E402
+station_bench.BIN = BIN
+start_world, stop = station_bench.start_world, station_bench.stop
+
 STATIONS = 4
 PER_STATION = 16
 USER = "bench"
@@ -83,23 +88,6 @@ class Server:
             self.run("pg_ctl", "-D", f"{self.folder}/data", "-m", "fast", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def start_world(devices):
-    process = subprocess.Popen([f"{BIN}/particlectl-sim", "station", "--devices", str(devices), "--json"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = process.stdout.readline()
-    if not line:
-        raise SystemExit(f"sim station --devices {devices} printed nothing")
-    return process, json.loads(line)
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def stations(world, folder, ledger):
